@@ -1,0 +1,1 @@
+"""Scheduler service: job table and the leader-elected runner."""

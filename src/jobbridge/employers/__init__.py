@@ -1,0 +1,1 @@
+"""Employers capability."""

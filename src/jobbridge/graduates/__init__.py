@@ -1,0 +1,1 @@
+"""Graduates capability."""

@@ -1,0 +1,1 @@
+"""Web layer: Litestar app, templates and static assets."""
