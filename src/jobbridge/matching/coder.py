@@ -1,0 +1,434 @@
+"""Occupation coder: job title (+ description) → a code of the 2022 Chinese occupational classification."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+from scipy import sparse
+
+from jobbridge.matching.text import char_tfidf, normalize_text, split_segments, strip_rank
+
+__all__ = [
+    "CodeResult",
+    "OccupationCoder",
+    "OccupationRow",
+    "ancestors",
+    "get_coder",
+    "occupation_table",
+    "proximity_level",
+]
+
+_DATA = "data/occupations/csco22.csv"
+_MARKER = re.compile(r"(?:L/S|S|L)$")
+ABSTAIN_NAME = "未能识别"
+
+
+@dataclass(frozen=True)
+class OccupationRow:
+    """One entry of the classification (大类/中类/小类/细类)."""
+
+    code: str
+    level: int
+    name: str
+    definition: str
+    tasks: str
+    aliases: tuple[str, ...]
+    parent: str | None
+    digital: bool = False
+    green: bool = False
+
+
+@dataclass(frozen=True)
+class CodeResult:
+    """The coder's answer: a code at some level (0 = abstained) with a confidence in 0..1."""
+
+    title: str
+    code: str
+    name: str
+    level: int
+    confidence: float
+
+
+def _segments(code: str) -> list[str]:
+    """The four segments of a code such as "6-18-02-04"."""
+    return code.split("-")
+
+
+def _depth(code: str) -> int:
+    """Structural depth of a code: 1 + index of its last non-zero segment ("6-18-00-00" → 2)."""
+    segs = _segments(code)
+    nonzero = [i for i, s in enumerate(segs) if i == 0 or s.strip("0")]
+    return nonzero[-1] + 1 if nonzero else 0
+
+
+def _prefix_code(code: str, level: int) -> str:
+    """The code of the level-`level` group containing `code` (trailing segments zeroed)."""
+    segs = _segments(code)
+    return "-".join(segs[:level] + ["00"] * (4 - level))
+
+
+@lru_cache(maxsize=1)
+def occupation_table() -> dict[str, OccupationRow]:
+    """The parsed classification keyed by code; duplicate rows are merged, keeping the most specific level."""
+    path = resources.files("jobbridge") / _DATA
+    merged: dict[str, dict] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for rec in csv.DictReader(fh):
+            code = rec["code"].strip()
+            raw_name = rec["name"].strip()
+            marker = _MARKER.search(raw_name)
+            aliases = [a.strip() for a in rec["alias"].split(",") if a.strip()]
+            row = merged.setdefault(
+                code,
+                {"level": 0, "name": _MARKER.sub("", raw_name), "definition": "", "tasks": "", "aliases": [],
+                 "digital": False, "green": False},
+            )
+            # A 小类 with no 细类 children is listed both as level 3 and level 4; the leaf reading wins.
+            row["level"] = max(row["level"], int(rec["level"]))
+            row["definition"] = row["definition"] or rec["definition"].strip()
+            row["tasks"] = row["tasks"] or rec["tasks"].strip()
+            row["aliases"] += [a for a in aliases if a not in row["aliases"]]
+            if marker:
+                row["digital"] = row["digital"] or "S" in marker.group(0)
+                row["green"] = row["green"] or "L" in marker.group(0)
+    table: dict[str, OccupationRow] = {}
+    for code, row in merged.items():
+        parent = next((a for a in _structural_ancestors(code)[1:] if a in merged), None)
+        table[code] = OccupationRow(code=code, parent=parent, **{**row, "aliases": tuple(row["aliases"])})
+    return table
+
+
+def _structural_ancestors(code: str) -> list[str]:
+    """Self then each coarser prefix code, whether or not the file lists it."""
+    out = [code]
+    for level in range(_depth(code) - 1, 0, -1):
+        anc = _prefix_code(code, level)
+        if anc != out[-1]:
+            out.append(anc)
+    return out
+
+
+def ancestors(code: str) -> list[str]:
+    """The code itself, then each coarser code that exists in the classification (missing parents skipped)."""
+    if not code:
+        return []
+    table = occupation_table()
+    chain = _structural_ancestors(code)
+    return [chain[0]] + [c for c in chain[1:] if c in table]
+
+
+def code_level(code: str) -> int:
+    """Level of a code: the classification's level when listed, else its structural depth (0 for "")."""
+    if not code:
+        return 0
+    row = occupation_table().get(code)
+    return row.level if row else _depth(code)
+
+
+def proximity_level(a: str, b: str) -> int:
+    """4 same 细类, 3 same 小类, 2 same 中类, 1 same 大类, 0 unrelated (bounded by the coarser code's level)."""
+    if not a or not b:
+        return 0
+    sa, sb = _segments(a), _segments(b)
+    common = 0
+    for x, y in zip(sa, sb, strict=False):
+        if x != y:
+            break
+        common += 1
+    return min(common, code_level(a), code_level(b))
+
+
+# Everyday job-board titles the classification's alias column lacks (county postings: trades, services, seafood).
+_EXTRA_ALIASES = """
+6-00-00-00 普工 操作工 生产工人 生产操作工 流水线工人 车间工人 一线工人 生产员工 生产普工 车间普工
+6-18-02-04 电焊工 电焊 焊接工 二保焊工 二保焊 氩弧焊 气保焊工 焊接操作工 点焊工 激光焊工 焊工学徒 船厂电焊工
+6-18-01-01 数控车工 数控车床操作工 车床工 普车工 数控车床 车床操作工
+6-18-01-02 数控铣工 铣床工 铣床操作工
+6-18-01-04 磨床工 平面磨工 磨床操作工
+6-18-01-07 加工中心操作工 cnc操机员 cnc操作工 数控操作工 数控机床操作工 cnc编程员 加工中心
+6-18-01-12 冲床工 冲压操作工 钣金工 折弯机操作工
+6-18-03-03 喷漆工 喷涂工 喷粉工 涂装操作工
+6-14-02-00 注塑工 注塑机操作工 注塑操作工 吹塑工 塑料制品工
+6-20-01-01 装配工 机械装配工 装配技工 钳工学徒
+6-31-01-03 维修电工 低压电工 高压电工 电工学徒 厂区电工 设备电工
+6-31-01-10 设备维修工 机修 机修工 维修工 设备维修 维修技工
+6-31-05-00 包装员 打包员 打包工 包装普工 装箱工
+6-31-03-05 品检员 检验员 qc 品管员 质检 品质检验员 iqc ipqc oqc 质检专员
+6-25-04-07 电子装配工 插件工 smt操作员 焊锡工 电子组装工
+6-30-05-01 叉车 叉车操作员 叉车师傅
+6-30-05-02 行车工 天车工 塔吊司机 行车司机 起重机司机 塔吊指挥
+6-30-05-05 装载机司机 挖机司机 铲车工
+6-29-01-01 瓦工 泥瓦工 砖瓦工
+6-29-04-01 装修工 腻子工 贴砖工 瓷砖工 装修师傅 油漆装修工
+6-29-02-15 水暖工 管道安装工 管道工
+6-29-03-03 电梯维修工 电梯维保 电梯安装工
+6-29-03-05 空调安装工 空调维修工 空调安装
+4-02-02-01 大巴司机 公交司机 通勤车司机 小车司机 驾驶员 校车司机 客车司机
+4-02-02-02 货车司机 大货车司机 重卡司机 半挂司机 a2司机 b2司机 卡车司机 配送司机 物流司机 冷链司机
+4-10-08-01 外卖骑手 骑手 外卖员 外卖配送员 美团骑手 饿了么骑手 跑腿员 同城配送
+4-02-07-08 快递派送员 快递小哥 快递收派员 派件员 收派员 快递配送员
+4-02-06-02 拣货员 理货 分拣工
+4-02-05-01 装车工 卸货工 搬运
+4-02-06-01 仓管 仓管员 库管 库管员 仓库保管员
+4-02-06-04 冷库工 冷库管理员
+4-03-02-05 餐厅服务员 酒店服务员 饭店服务员 包厢服务员 点菜员
+4-03-02-01 厨工 帮厨 炒锅 砧板 厨房帮工 食堂厨师 厨师学徒 面案
+4-03-01-02 客房保洁 酒店客房服务员 客房阿姨
+4-07-05-01 门卫 安保 保安队长 巡逻员 秩序维护员 门岗
+4-09-08-01 保洁阿姨 环卫工 清洁员 环卫保洁
+4-10-01-06 育儿嫂 住家保姆 家政阿姨 家政保洁
+4-10-01-05 养老护理 养老院护理员 护理员
+4-14-01-02 陪护 护工阿姨
+4-01-02-01 业务员 销售员 推销员 业务代表 销售业务员
+4-01-02-03 超市营业员 售货员
+4-12-01-01 汽修工 汽车修理工 汽车机修工 汽修学徒 汽车维修技师
+2-06-03-00 会计助理 记账会计 财务助理 主办会计 财务 账务
+3-01-02-02 办公室文员 行政文员 文秘 录入员
+4-07-03-04 人事文员 人事行政
+2-08-03-00 幼师 幼儿教师 幼儿园老师
+2-08-02-04 小学老师 小学语文老师 小学数学老师
+2-08-02-03 初中老师
+2-08-02-01 高中老师
+4-10-03-02 理发师
+6-01-05-01 海产品加工工 海参加工 水产加工 海鲜加工 鱼类加工 海带加工
+6-01-04-01 屠宰工 分割工
+6-02-01-01 烘焙师 面包师
+6-05-01-03 服装车工 平车工 家纺车工 针车工 缝纫机工
+6-06-04-00 家具木工
+6-11-01-02 化工操作工 化工操作员
+6-28-01-11 司炉工
+4-09-07-01 污水处理操作工 污水处理员
+4-09-10-01 园林工人 绿化养护工 绿化工人
+6-31-04-00 过磅员 司磅员
+4-06-01-03 停车场管理员 停车收费员
+5-04-02-01 水产养殖工 海参养殖 海水养殖工
+5-04-03-02 渔船船员 渔民 捕捞工
+5-03-02-01 养猪工 养殖场饲养员
+5-01-02-01 种植工 果园工人 大棚工人
+4-04-05-01 程序员 软件开发工程师 后端开发工程师
+3-01-04-02 网格员
+3-01-04-01 社区工作者 社区专职工作者
+"""
+
+# Alias-column entries filed under an evidently wrong occupation: (text, wrong code, right code or "").
+_ALIAS_FIXES = (
+    ("财务主管/总账主管", "1-03-00-02", "2-06-03-00"),
+    ("阿里国际站运营", "4-02-07-11", "4-01-06-01"),
+    ("注塑工", "6-18-04-01", "6-14-02-00"),
+    ("单证员", "2-07-05-00", "2-06-07-01"),
+    ("电商产品经理", "4-01-02-06", "2-02-34-01"),
+    ("销售工程师", "2-02-30-10", "4-01-02-01"),
+    ("运营总监", "1-06-02-00", "1-06-01-02"),
+)
+
+
+@dataclass(frozen=True)
+class CoderParams:
+    """Tuning knobs (fitted on leave-one-alias-out, checked on the fixture)."""
+
+    tau: float = 0.05  # softmax temperature over per-code scores
+    top_k: int = 30  # only the k best codes share probability mass (the long tail is noise)
+    def_weight: float = 0.15  # weight of similarity to the definition + tasks text
+    desc_weight: float = 0.25  # weight of description-vs-definition similarity when a description is given
+    sub_base: float = 0.35  # score of a contained alias covering almost none of the title
+    core_exact: float = 0.95  # score when the title minus 助理/经理… equals an alias
+    later_segment: float = 0.95  # discount for the second and later role segments of a title
+    thresholds: tuple[float, ...] = (0.0, 0.35, 0.45, 0.5, 0.55)  # mass needed to descend to level 1..4
+    min_evidence: float = 0.3  # below this best score the coder abstains (level 0)
+
+
+class OccupationCoder:
+    """Codes job titles by char n-gram similarity to names/aliases plus alias containment, backing off up the tree."""
+
+    def __init__(self, table: dict[str, OccupationRow], *, params: CoderParams | None = None) -> None:
+        """Build the index from a parsed classification."""
+        self.params = params or CoderParams()
+        self.table = table
+        self._codes = sorted(table)
+        self._index = {c: i for i, c in enumerate(self._codes)}
+        self._levels = np.array([table[c].level for c in self._codes])
+        self._build_entries()
+        self._vec = char_tfidf(preprocessor=None)
+        docs = [normalize_text(f"{table[c].definition} {table[c].tasks}") for c in self._codes]
+        both = self._vec.fit_transform(self.entry_texts + docs)
+        self._entries_t = both[: len(self.entry_texts)].T.tocsr()
+        self._docs_t = both[len(self.entry_texts):].T.tocsr()
+        self._build_tree()
+
+    @classmethod
+    def load(cls, *, params: CoderParams | None = None) -> OccupationCoder:
+        """Build a coder from the packaged classification CSV."""
+        return cls(occupation_table(), params=params)
+
+    def _build_entries(self) -> None:
+        """Collect normalised names, corrected aliases and supplementary titles, grouped by code."""
+        per_code: dict[str, dict[str, bool]] = {c: {} for c in self._codes}
+        moved = {(text, src): dst for text, src, dst in _ALIAS_FIXES}
+        for code in self._codes:
+            row = self.table[code]
+            for text in (row.name, *row.aliases):
+                target = moved.get((text, code), code)
+                norm = normalize_text(text)
+                if target and norm and target in per_code:
+                    per_code[target].setdefault(norm, target == code)
+        for line in _EXTRA_ALIASES.strip().splitlines():
+            code, *titles = line.split()
+            for text in titles:
+                per_code[code].setdefault(normalize_text(text), False)
+        self.entry_texts: list[str] = []
+        self.entry_code: list[int] = []
+        self.entry_from_file: list[bool] = []
+        starts = []
+        for i, code in enumerate(self._codes):
+            starts.append(len(self.entry_texts))
+            for text, from_file in per_code[code].items():
+                self.entry_texts.append(text)
+                self.entry_code.append(i)
+                self.entry_from_file.append(from_file)
+        self._starts = np.array(starts)
+        self._lookup: dict[str, list[int]] = {}
+        for eid, text in enumerate(self.entry_texts):
+            self._lookup.setdefault(text.replace(" ", ""), []).append(eid)
+        self._maxlen = max(len(t) for t in self._lookup)
+
+    def _build_tree(self) -> None:
+        """Ancestor matrix (for subtree mass) and child masks (for the top-down walk); row C is the root."""
+        n = len(self._codes)
+        rows, cols = [], []
+        parent = np.full(n, n)
+        for i, code in enumerate(self._codes):
+            for anc in ancestors(code):
+                rows.append(i)
+                cols.append(self._index[anc])
+            if self.table[code].parent:
+                parent[i] = self._index[self.table[code].parent]
+        self._anc = sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(n, n))
+        self._children = np.zeros((n + 1, n), dtype=bool)
+        self._children[parent, np.arange(n)] = True
+
+    def _substring_hits(self, segment: str) -> dict[int, float]:
+        """Entries contained in the segment (or its rank-stripped core), scored by how much of it they cover."""
+        p = self.params
+        hits: dict[int, float] = {}
+        core = strip_rank(segment)
+        for text, is_core in ((segment, False), (core, True)):
+            if is_core and core == segment:
+                break
+            n = len(text)
+            for i in range(n):
+                for j in range(i + 2, min(n, i + self._maxlen) + 1):
+                    ids = self._lookup.get(text[i:j])
+                    if not ids:
+                        continue
+                    cover = (j - i) / n
+                    if cover >= 1.0:
+                        value = p.core_exact if is_core else 1.0
+                    else:
+                        # Chinese titles put the head noun last (电焊工 ⊃ 焊工), so a suffix match counts extra.
+                        cover = min(0.95, cover + (0.1 if j == n else 0.0))
+                        value = p.sub_base + (p.core_exact - p.sub_base) * cover
+                    for eid in ids:
+                        hits[eid] = max(hits.get(eid, 0.0), value)
+        return hits
+
+    def _score_segments(self, segments: list[str], exclude: np.ndarray | None = None) -> np.ndarray:
+        """Per-code scores for each role segment; `exclude[i]` masks one entry for row i (leave-one-out)."""
+        x = self._vec.transform(segments)
+        sims = (x @ self._entries_t).toarray()
+        for i, seg in enumerate(segments):
+            for eid, value in self._substring_hits(seg.replace(" ", "")).items():
+                if sims[i, eid] < value:
+                    sims[i, eid] = value
+        if exclude is not None:
+            rows = np.flatnonzero(exclude >= 0)
+            sims[rows, exclude[rows]] = 0.0
+        per_code = np.maximum.reduceat(sims, self._starts, axis=1)
+        per_code += self.params.def_weight * (x @ self._docs_t).toarray()
+        return per_code
+
+    def _title_scores(self, titles: list[str], exclude: np.ndarray | None = None) -> np.ndarray:
+        """Per-code scores for each title: best over its role segments, later segments slightly discounted."""
+        segs, owner, weight = [], [], []
+        for t, title in enumerate(titles):
+            parts = split_segments(normalize_text(title)) or [""]
+            for k, part in enumerate(parts):
+                segs.append(part)
+                owner.append(t)
+                weight.append(1.0 if k == 0 else self.params.later_segment)
+        seg_exclude = None if exclude is None else exclude[np.array(owner)]
+        scores = self._score_segments(segs, seg_exclude) * np.array(weight, np.float32)[:, None]
+        first = np.flatnonzero(np.r_[True, np.diff(owner) != 0])
+        return np.maximum.reduceat(scores, first, axis=0)
+
+    def _decide(self, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Softmax over the top-k codes, subtree masses, then a top-down walk while the mass clears the threshold."""
+        p = self.params
+        n, c = scores.shape
+        k = min(p.top_k, c)
+        top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        top_scores = np.take_along_axis(scores, top, axis=1)
+        best = top_scores.max(axis=1)
+        w = np.exp((top_scores - best[:, None]) / p.tau)
+        probs = np.zeros_like(scores)
+        np.put_along_axis(probs, top, w / w.sum(axis=1, keepdims=True), axis=1)
+        mass = np.asarray(probs @ self._anc)
+        cur = np.full(n, c)
+        conf = np.ones(n)
+        thresholds = np.asarray(p.thresholds)
+        for _ in range(4):
+            cand = np.where(self._children[cur], mass, -1.0)
+            nxt = cand.argmax(axis=1)
+            got = cand[np.arange(n), nxt]
+            ok = (got >= thresholds[self._levels[nxt]]) & (cur != -1)
+            cur = np.where(ok, nxt, np.where(cur == c, -1, cur))
+            conf = np.where(ok, got, conf)
+            cur[~ok & (cur == c)] = -1
+        evidence = np.clip((best - 0.1) / 0.6, 0.0, 1.0)
+        cur[best < p.min_evidence] = -1
+        return cur, np.where(cur >= 0, conf * evidence, 0.0)
+
+    def _results(self, titles: list[str], scores: np.ndarray) -> list[CodeResult]:
+        """Turn decided code indices into CodeResult objects."""
+        idx, conf = self._decide(scores)
+        out = []
+        for title, i, cf in zip(titles, idx, conf, strict=True):
+            if i < 0:
+                out.append(CodeResult(title=title, code="", name=ABSTAIN_NAME, level=0, confidence=0.0))
+                continue
+            code = self._codes[i]
+            out.append(CodeResult(title=title, code=code, name=self.table[code].name,
+                                  level=self.table[code].level, confidence=round(float(cf), 4)))
+        return out
+
+    def code(self, title: str, description: str | None = None) -> CodeResult:
+        """Code one title; a description, when present, nudges towards occupations whose definition it resembles."""
+        return self.code_many([title], descriptions=[description])[0]
+
+    def code_many(self, titles: list[str], *, descriptions: list[str | None] | None = None,
+                  batch_size: int = 1024) -> list[CodeResult]:
+        """Code many titles in vectorised batches (same answers as calling code() on each)."""
+        out: list[CodeResult] = []
+        for start in range(0, len(titles), batch_size):
+            chunk = list(titles[start:start + batch_size])
+            scores = self._title_scores(chunk)
+            if descriptions is not None:
+                scores += self._description_scores(descriptions[start:start + batch_size])
+            out.extend(self._results(chunk, scores))
+        return out
+
+    def _description_scores(self, descriptions: list[str | None]) -> np.ndarray:
+        """Similarity of each description to each occupation's definition + tasks, weighted."""
+        texts = [normalize_text(d or "") for d in descriptions]
+        x = self._vec.transform(texts)
+        return self.params.desc_weight * (x @ self._docs_t).toarray()
+
+
+@lru_cache(maxsize=1)
+def get_coder() -> OccupationCoder:
+    """The process-wide coder, built once on first use."""
+    return OccupationCoder.load()

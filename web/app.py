@@ -1,0 +1,75 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from jobbridge.config import Settings, get_settings
+from jobbridge.errors import DomainError
+from jobbridge.validation import ValidationError
+from jobbridge_web import errors, templating
+from jobbridge_web.deps import AuthMiddleware, provide_db
+from jobbridge_web.routes import auth, home, reference, staff
+from jobbridge_web.stores import DatabaseStore
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "jb_session"
+CSRF_COOKIE = "jb_csrf"
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the web application."""
+    settings = settings or get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    session_config = ServerSideSessionConfig(
+        key=SESSION_COOKIE,
+        max_age=settings.session_days * 86400,
+        secure=not settings.is_development,
+        samesite="lax",
+        store="sessions",
+        renew_on_access=True,
+    )
+    csrf_config = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name=CSRF_COOKIE,
+        cookie_secure=not settings.is_development,
+        exclude=["/api/", "/static/", "/healthz", "/schema"],
+    )
+    return Litestar(
+        route_handlers=[
+            *home.handlers,
+            *auth.handlers,
+            *reference.handlers,
+            *staff.handlers,
+            create_static_files_router(path="/static", directories=[HERE / "static"], name="static"),
+        ],
+        dependencies={"db": Provide(provide_db)},
+        middleware=[session_config.middleware, AuthMiddleware],
+        csrf_config=csrf_config,
+        stores={"sessions": DatabaseStore(namespace="session"), "rate_limit": DatabaseStore(namespace="ratelimit")},
+        template_config=TemplateConfig(
+            directory=HERE / "templates", engine=JinjaTemplateEngine, engine_callback=templating.configure
+        ),
+        openapi_config=OpenAPIConfig(
+            title="JobBridge 就业桥 API", version="1.0.0", path="/schema",
+            description="文登区人力资源公共服务中心 就业桥 平台接口。写操作需要 Bearer 令牌（POST /api/v1/auth/token）。",
+        ),
+        exception_handlers={
+            HTTPException: errors.handle_http,
+            DomainError: errors.handle_domain,
+            ValidationError: errors.handle_validation_error,
+            Exception: errors.handle_unexpected,
+        },
+        debug=False,
+    )
