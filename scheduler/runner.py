@@ -8,6 +8,7 @@ import os
 import socket
 import threading
 import traceback
+from datetime import datetime
 from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -120,10 +121,14 @@ class SchedulerService:
         self.is_active = False
 
     def _start_jobs(self) -> None:
-        scheduler = BackgroundScheduler(timezone=get_settings().tz)
+        tz = get_settings().tz
+        scheduler = BackgroundScheduler(timezone=tz)
         for spec in job_table().values():
             trigger = dict(spec.trigger)
             kind = trigger.pop("trigger", "cron")
+            if kind == "interval":
+                # A new leader catches up at once (jobs are idempotent), so a failover leaves no gap.
+                trigger["next_run_time"] = datetime.now(tz)
             scheduler.add_job(
                 run_job,
                 kind,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -46,10 +47,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         cookie_secure=not settings.is_development,
         exclude=["/api/", "/static/", "/healthz", "/schema"],
     )
+    login_limit = RateLimitConfig(
+        rate_limit=("minute", settings.login_rate_per_minute), store="rate_limit",
+        check_throttle_handler=lambda request: request.method == "POST",
+    )
+    credentials = Router(path="/", route_handlers=auth.credential_handlers, middleware=[login_limit.middleware])
     return Litestar(
         route_handlers=[
             *home.handlers,
             *auth.handlers,
+            credentials,
             *reference.handlers,
             *staff.handlers,
             create_static_files_router(path="/static", directories=[HERE / "static"], name="static"),

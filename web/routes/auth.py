@@ -8,16 +8,12 @@ from urllib.parse import urlparse
 
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlmodel import Session
 
 from jobbridge.accounts.service import authenticate, issue_token
-from jobbridge.config import get_settings
 from jobbridge.vocab import Role
-
-login_rate_limit = RateLimitConfig(rate_limit=("minute", get_settings().login_rate_per_minute), store="rate_limit")
 
 HOME_BY_ROLE = {
     Role.ADMIN: "/staff",
@@ -45,13 +41,13 @@ def _safe_next(target: str) -> str | None:
     return None
 
 
-@get("/login", sync_to_thread=False, name="login")
+@get("/login", name="login")
 async def login_page(next: str = "") -> Template:  # noqa: A002 - the query parameter's name
     """The login form."""
     return Template("auth/login.html", context={"form": LoginForm(next=next), "error": ""})
 
 
-@post("/login", sync_to_thread=True, middleware=[login_rate_limit.middleware])
+@post("/login", sync_to_thread=True)
 def login_submit(
     request: Request, db: Session, data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
 ) -> Template | Redirect:
@@ -68,7 +64,7 @@ def login_submit(
     return Redirect(_safe_next(data.next) or HOME_BY_ROLE.get(user.role, "/"), status_code=303)
 
 
-@post("/logout", sync_to_thread=False)
+@post("/logout")
 async def logout(request: Request) -> Redirect:
     """End the session."""
     request.clear_session()
@@ -93,7 +89,7 @@ class TokenResponse:
     role: str
 
 
-@post("/api/v1/auth/token", sync_to_thread=True, middleware=[login_rate_limit.middleware], tags=["认证"])
+@post("/api/v1/auth/token", sync_to_thread=True, tags=["认证"])
 def api_token(db: Session, data: TokenRequest) -> Response[TokenResponse] | Response[dict]:
     """Exchange a phone number or username and password for a bearer token."""
     user = authenticate(session=db, login=data.login, password=data.password)
@@ -108,4 +104,6 @@ def api_token(db: Session, data: TokenRequest) -> Response[TokenResponse] | Resp
     )
 
 
-handlers = [login_page, login_submit, logout, api_token]
+handlers = [logout]
+# Credential checks are rate-limited per client; the app factory wraps these in a limited router.
+credential_handlers = [login_page, login_submit, api_token]

@@ -224,6 +224,7 @@ _ALIAS_FIXES = (
     ("电商产品经理", "4-01-02-06", "2-02-34-01"),
     ("销售工程师", "2-02-30-10", "4-01-02-01"),
     ("运营总监", "1-06-02-00", "1-06-01-02"),
+    ("速卖通运营", "4-13-01-05", "4-01-06-01"),
 )
 
 
@@ -235,8 +236,11 @@ class CoderParams:
     top_k: int = 30  # only the k best codes share probability mass (the long tail is noise)
     def_weight: float = 0.15  # weight of similarity to the definition + tasks text
     desc_weight: float = 0.25  # weight of description-vs-definition similarity when a description is given
-    sub_base: float = 0.35  # score of a contained alias covering almost none of the title
-    core_exact: float = 0.95  # score when the title minus 助理/经理… equals an alias
+    sub_suffix: float = 0.45  # score of a contained alias that ends the title, before its coverage share
+    sub_inner: float = 0.25  # score of a contained alias elsewhere in the title (a modifier, not the head)
+    sub_slope: float = 0.5  # added per unit of title length the contained alias covers
+    core_exact: float = 0.95  # discount for the title minus 助理/经理/高级… (a rank-stripped variant)
+    null_score: float = 0.5  # score of the "none of these" competitor in the softmax
     later_segment: float = 0.95  # discount for the second and later role segments of a title
     thresholds: tuple[float, ...] = (0.0, 0.35, 0.45, 0.5, 0.55)  # mass needed to descend to level 1..4
     min_evidence: float = 0.3  # below this best score the coder abstains (level 0)
@@ -312,28 +316,23 @@ class OccupationCoder:
         self._children[parent, np.arange(n)] = True
 
     def _substring_hits(self, segment: str) -> dict[int, float]:
-        """Entries contained in the segment (or its rank-stripped core), scored by how much of it they cover."""
+        """Entries contained in the segment, scored by how much of it they cover and whether they end it."""
         p = self.params
         hits: dict[int, float] = {}
-        core = strip_rank(segment)
-        for text, is_core in ((segment, False), (core, True)):
-            if is_core and core == segment:
-                break
-            n = len(text)
-            for i in range(n):
-                for j in range(i + 2, min(n, i + self._maxlen) + 1):
-                    ids = self._lookup.get(text[i:j])
-                    if not ids:
-                        continue
-                    cover = (j - i) / n
-                    if cover >= 1.0:
-                        value = p.core_exact if is_core else 1.0
-                    else:
-                        # Chinese titles put the head noun last (电焊工 ⊃ 焊工), so a suffix match counts extra.
-                        cover = min(0.95, cover + (0.1 if j == n else 0.0))
-                        value = p.sub_base + (p.core_exact - p.sub_base) * cover
-                    for eid in ids:
-                        hits[eid] = max(hits.get(eid, 0.0), value)
+        n = len(segment)
+        for i in range(n):
+            for j in range(i + 2, min(n, i + self._maxlen) + 1):
+                ids = self._lookup.get(segment[i:j])
+                if not ids:
+                    continue
+                if j - i == n:
+                    value = 1.0
+                else:
+                    # Chinese titles put the head noun last (电焊工 ⊃ 焊工); an alias inside is only a modifier.
+                    base = p.sub_suffix if j == n else p.sub_inner
+                    value = min(0.95, base + p.sub_slope * (j - i) / n)
+                for eid in ids:
+                    hits[eid] = max(hits.get(eid, 0.0), value)
         return hits
 
     def _score_segments(self, segments: list[str], exclude: np.ndarray | None = None) -> np.ndarray:
@@ -357,9 +356,12 @@ class OccupationCoder:
         for t, title in enumerate(titles):
             parts = split_segments(normalize_text(title)) or [""]
             for k, part in enumerate(parts):
-                segs.append(part)
-                owner.append(t)
-                weight.append(1.0 if k == 0 else self.params.later_segment)
+                w = 1.0 if k == 0 else self.params.later_segment
+                # Rank-stripped variants ("电商运营专员" → "电商运营") are scored too, slightly discounted.
+                for text in (part, *strip_rank(part)):
+                    segs.append(text)
+                    owner.append(t)
+                    weight.append(w if text == part else w * self.params.core_exact)
         seg_exclude = None if exclude is None else exclude[np.array(owner)]
         scores = self._score_segments(segs, seg_exclude) * np.array(weight, np.float32)[:, None]
         first = np.flatnonzero(np.r_[True, np.diff(owner) != 0])
@@ -374,8 +376,10 @@ class OccupationCoder:
         top_scores = np.take_along_axis(scores, top, axis=1)
         best = top_scores.max(axis=1)
         w = np.exp((top_scores - best[:, None]) / p.tau)
+        # A "none of these" competitor keeps weak best matches from looking certain.
+        null = np.exp((p.null_score - best) / p.tau)
         probs = np.zeros_like(scores)
-        np.put_along_axis(probs, top, w / w.sum(axis=1, keepdims=True), axis=1)
+        np.put_along_axis(probs, top, w / (w.sum(axis=1) + null)[:, None], axis=1)
         mass = np.asarray(probs @ self._anc)
         cur = np.full(n, c)
         conf = np.ones(n)
@@ -420,6 +424,20 @@ class OccupationCoder:
                 scores += self._description_scores(descriptions[start:start + batch_size])
             out.extend(self._results(chunk, scores))
         return out
+
+    def code_many_excluding(self, titles: list[str], *, exclude: list[int]) -> list[CodeResult]:
+        """Code titles with one index entry masked per title (entry ids; used by leave-one-alias-out)."""
+        out: list[CodeResult] = []
+        for start in range(0, len(titles), 1024):
+            chunk = list(titles[start:start + 1024])
+            mask = np.asarray(exclude[start:start + 1024])
+            out.extend(self._results(chunk, self._title_scores(chunk, mask)))
+        return out
+
+    @property
+    def codes(self) -> list[str]:
+        """All codes known to the coder, in index order."""
+        return self._codes
 
     def _description_scores(self, descriptions: list[str | None]) -> np.ndarray:
         """Similarity of each description to each occupation's definition + tasks, weighted."""

@@ -108,16 +108,16 @@ def split_segments(normalized: str) -> list[str]:
     return [s for s in normalized.split(" ") if s]
 
 
-def strip_rank(segment: str) -> str:
-    """Remove seniority and role-grade affixes ("资深会计助理" → "会计") so the occupation noun remains."""
-    core = segment
-    for _ in range(2):
-        shorter = _RANK_SUFFIX.sub("", core)
-        shorter = _RANK_PREFIX.sub("", shorter)
-        if len(shorter) < 2 or shorter == core:
-            break
-        core = shorter
-    return core
+def strip_rank(segment: str) -> list[str]:
+    """Variants of a segment without its seniority/grade affixes ("资深会计助理" → ["会计助理", "资深会计", "会计"])."""
+    no_prefix = _RANK_PREFIX.sub("", segment)
+    no_suffix = _RANK_SUFFIX.sub("", segment)
+    both = _RANK_SUFFIX.sub("", no_prefix)
+    out: list[str] = []
+    for variant in (no_prefix, no_suffix, both):
+        if len(variant) >= 2 and variant != segment and variant not in out:
+            out.append(variant)
+    return out
 
 
 def char_tfidf(**overrides) -> TfidfVectorizer:

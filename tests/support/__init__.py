@@ -1,0 +1,1 @@
+"""Shared helpers for tests: personas built through the app's own domain functions."""
