@@ -99,3 +99,46 @@ def client(engine):  # noqa: ANN001
 def unique_phone() -> str:
     """A valid, unused mainland mobile number."""
     return f"139{next(_phones):08d}"
+
+
+@pytest.fixture
+def live_server(engine):  # noqa: ANN001
+    """The real app behind a real uvicorn HTTP server on a free local port."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from jobbridge_web.app import create_app
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def browser_page():
+    """A headless Debian Chromium page driven by Playwright, phone-sized by default."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+        page = context.new_page()
+        yield page
+        context.close()
+        browser.close()

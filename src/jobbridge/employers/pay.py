@@ -81,8 +81,9 @@ def validate_pay(pay: Pay) -> list[str]:
     return errors
 
 
-# Amount with an optional magnitude: "1.5万", "8千", "8K", "12000".
-_AMOUNT = r"(\d+(?:\.\d+)?)\s*([万千kKwW])?"
+# Amounts with an optional magnitude: "1.5万", "8千", "8K", "12000".
+_LOW = r"(?P<low>\d+(?:\.\d+)?)\s*(?P<low_mag>[万千kKwW])?"
+_HIGH = r"(?P<high>\d+(?:\.\d+)?)\s*(?P<high_mag>[万千kKwW])?"
 _RANGE_SEP = r"\s*(?:-|－|–|—|~|～|〜|至|到)\s*"
 _MONTHS = re.compile(r"[·•*×xX]\s*(\d{2})\s*薪")
 _NEGOTIABLE = re.compile(r"^(?:薪资|工资|薪酬|待遇)?(?:面议|面谈|详谈|商议)$")
@@ -91,7 +92,7 @@ _PERIOD_UNITS = {
     "周": "周", "星期": "周", "小时": "时", "时": "时", "年": "年", "年薪": "年",
 }
 _PAY_RE = re.compile(
-    rf"^(?P<prefix>年薪|月薪|日薪|时薪)?\s*{_AMOUNT}(?:{_RANGE_SEP}{_AMOUNT})?\s*(?P<tail>.*)$"
+    rf"^(?P<cap>最高|最低)?(?P<prefix>年薪|月薪|日薪|时薪)?\s*{_LOW}(?:{_RANGE_SEP}{_HIGH})?\s*(?P<tail>.*)$"
 )
 
 
@@ -108,14 +109,14 @@ def parse_posting_salary(text: str) -> Pay | None:
     m = _PAY_RE.match(cleaned)
     if not m:
         return None
-    low_num, low_mag, high_num, high_mag = m.group(2), m.group(3), m.group(4), m.group(5)
+    low_num, low_mag, high_num, high_mag = m.group("low", "low_mag", "high", "high_mag")
     # "1-1.5万" states the magnitude once, on the upper bound; "8000-1.2万" does not share it.
     if high_num is not None and low_mag is None and float(low_num) <= float(high_num):
         low_mag = high_mag
     low = _amount(low_num, low_mag)
     high = _amount(high_num, high_mag) if high_num is not None else None
     tail = re.sub(r"^(?:元|块|RMB)", "", m.group("tail"))
-    bound = ""
+    bound = {"最高": "以下", "最低": "以上"}.get(m.group("cap") or "", "")
     if b := re.search(r"^(以上|起|\+|以下)|(以上|起|\+|以下)$", tail):
         bound = "以下" if b.group(0) == "以下" else "以上"
         tail = tail[: b.start()] + tail[b.end():]
@@ -180,4 +181,4 @@ def _ordered(low: float | None, high: float | None) -> bool | None:
 
 def _num(value: float) -> str:
     """A yuan amount without a needless ".0"."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")

@@ -43,4 +43,4 @@ class TownAdjacency(SQLModel, table=True):
     town_b: str = Field(foreign_key="town.code", primary_key=True, max_length=9)
     source: str = Field(default="", max_length=500)
     updated_at: datetime = aware_field(now=True)
-    updated_by: int | None = Field(default=None, foreign_key="app_user.id")
+    updated_by: int | None = Field(default=None, description="Staff user id; no FK so reference data never cascades")

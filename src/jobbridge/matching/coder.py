@@ -234,7 +234,7 @@ class CoderParams:
 
     tau: float = 0.05  # softmax temperature over per-code scores
     top_k: int = 30  # only the k best codes share probability mass (the long tail is noise)
-    def_weight: float = 0.15  # weight of similarity to the definition + tasks text
+    def_weight: float = 0.25  # weight of similarity to the definition + tasks text
     desc_weight: float = 0.25  # weight of description-vs-definition similarity when a description is given
     sub_suffix: float = 0.45  # score of a contained alias that ends the title, before its coverage share
     sub_inner: float = 0.25  # score of a contained alias elsewhere in the title (a modifier, not the head)
@@ -257,7 +257,7 @@ class OccupationCoder:
         self._index = {c: i for i, c in enumerate(self._codes)}
         self._levels = np.array([table[c].level for c in self._codes])
         self._build_entries()
-        self._vec = char_tfidf(preprocessor=None)
+        self._vec = char_tfidf(preprocessor=None, min_df=2)
         docs = [normalize_text(f"{table[c].definition} {table[c].tasks}") for c in self._codes]
         both = self._vec.fit_transform(self.entry_texts + docs)
         self._entries_t = both[: len(self.entry_texts)].T.tocsr()
@@ -301,19 +301,15 @@ class OccupationCoder:
         self._maxlen = max(len(t) for t in self._lookup)
 
     def _build_tree(self) -> None:
-        """Ancestor matrix (for subtree mass) and child masks (for the top-down walk); row C is the root."""
+        """Parent index per code (root = C) and a padded ancestor table (self first) for subtree masses."""
         n = len(self._codes)
-        rows, cols = [], []
-        parent = np.full(n, n)
+        self._parent = np.full(n, n)
+        self._anc_pad = np.full((n, 4), -1)
         for i, code in enumerate(self._codes):
-            for anc in ancestors(code):
-                rows.append(i)
-                cols.append(self._index[anc])
+            chain = [self._index[a] for a in ancestors(code)]
+            self._anc_pad[i, : len(chain)] = chain
             if self.table[code].parent:
-                parent[i] = self._index[self.table[code].parent]
-        self._anc = sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(n, n))
-        self._children = np.zeros((n + 1, n), dtype=bool)
-        self._children[parent, np.arange(n)] = True
+                self._parent[i] = self._index[self.table[code].parent]
 
     def _substring_hits(self, segment: str) -> dict[int, float]:
         """Entries contained in the segment, scored by how much of it they cover and whether they end it."""
@@ -337,6 +333,7 @@ class OccupationCoder:
 
     def _score_segments(self, segments: list[str], exclude: np.ndarray | None = None) -> np.ndarray:
         """Per-code scores for each role segment; `exclude[i]` masks one entry for row i (leave-one-out)."""
+        p = self.params
         x = self._vec.transform(segments)
         sims = (x @ self._entries_t).toarray()
         for i, seg in enumerate(segments):
@@ -347,23 +344,28 @@ class OccupationCoder:
             rows = np.flatnonzero(exclude >= 0)
             sims[rows, exclude[rows]] = 0.0
         per_code = np.maximum.reduceat(sims, self._starts, axis=1)
-        per_code += self.params.def_weight * (x @ self._docs_t).toarray()
+        per_code += p.def_weight * (x @ self._docs_t).toarray()
         return per_code
 
     def _title_scores(self, titles: list[str], exclude: np.ndarray | None = None) -> np.ndarray:
         """Per-code scores for each title: best over its role segments, later segments slightly discounted."""
-        segs, owner, weight = [], [], []
+        p = self.params
+        unique: dict[tuple[str, int], int] = {}
+        owner, row, weight = [], [], []
         for t, title in enumerate(titles):
+            ex = -1 if exclude is None else int(exclude[t])
             parts = split_segments(normalize_text(title)) or [""]
             for k, part in enumerate(parts):
-                w = 1.0 if k == 0 else self.params.later_segment
+                w = 1.0 if k == 0 else p.later_segment
                 # Rank-stripped variants ("电商运营专员" → "电商运营") are scored too, slightly discounted.
                 for text in (part, *strip_rank(part)):
-                    segs.append(text)
                     owner.append(t)
-                    weight.append(w if text == part else w * self.params.core_exact)
-        seg_exclude = None if exclude is None else exclude[np.array(owner)]
-        scores = self._score_segments(segs, seg_exclude) * np.array(weight, np.float32)[:, None]
+                    row.append(unique.setdefault((text, ex), len(unique)))
+                    weight.append(w if text == part else w * p.core_exact)
+        keys = list(unique)
+        seg_exclude = None if exclude is None else np.array([ex for _, ex in keys])
+        scores = self._score_segments([text for text, _ in keys], seg_exclude)
+        scores = scores[np.array(row)] * np.array(weight, np.float32)[:, None]
         first = np.flatnonzero(np.r_[True, np.diff(owner) != 0])
         return np.maximum.reduceat(scores, first, axis=0)
 
@@ -377,23 +379,31 @@ class OccupationCoder:
         best = top_scores.max(axis=1)
         w = np.exp((top_scores - best[:, None]) / p.tau)
         # A "none of these" competitor keeps weak best matches from looking certain.
-        null = np.exp((p.null_score - best) / p.tau)
-        probs = np.zeros_like(scores)
-        np.put_along_axis(probs, top, w / (w.sum(axis=1) + null)[:, None], axis=1)
-        mass = np.asarray(probs @ self._anc)
+        probs = w / (w.sum(axis=1) + np.exp((p.null_score - best) / p.tau))[:, None]
+        # Subtree mass of every ancestor of a top-k code (sparse: at most 4k nodes per title).
+        nodes = self._anc_pad[top]
+        rows = np.broadcast_to(np.arange(n)[:, None, None], nodes.shape)
+        vals = np.broadcast_to(probs[:, :, None], nodes.shape)
+        valid = nodes >= 0
+        mass = sparse.coo_matrix((vals[valid], (rows[valid], nodes[valid])), shape=(n, c)).tocsr().tocoo()
+        r, nd, ms = mass.row, mass.col, mass.data
         cur = np.full(n, c)
-        conf = np.ones(n)
+        conf = np.zeros(n)
+        alive = np.ones(n, dtype=bool)
         thresholds = np.asarray(p.thresholds)
         for _ in range(4):
-            cand = np.where(self._children[cur], mass, -1.0)
-            nxt = cand.argmax(axis=1)
-            got = cand[np.arange(n), nxt]
-            ok = (got >= thresholds[self._levels[nxt]]) & (cur != -1)
-            cur = np.where(ok, nxt, np.where(cur == c, -1, cur))
-            conf = np.where(ok, got, conf)
-            cur[~ok & (cur == c)] = -1
+            val = np.where(self._parent[nd] == cur[r], ms, -1.0)
+            top_val = np.full(n, -1.0)
+            np.maximum.at(top_val, r, val)
+            hit = (val == top_val[r]) & (val >= 0)
+            pick = np.full(n, -1)
+            pick[r[hit]] = nd[hit]
+            go = alive & (pick >= 0) & (top_val >= thresholds[self._levels[pick]])
+            cur = np.where(go, pick, cur)
+            conf = np.where(go, top_val, conf)
+            alive &= go
+        cur[(cur == c) | (best < p.min_evidence)] = -1
         evidence = np.clip((best - 0.1) / 0.6, 0.0, 1.0)
-        cur[best < p.min_evidence] = -1
         return cur, np.where(cur >= 0, conf * evidence, 0.0)
 
     def _results(self, titles: list[str], scores: np.ndarray) -> list[CodeResult]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -71,7 +71,9 @@ def _span(months: int) -> str:
     return f"{months // 12}年" if months and months % 12 == 0 else f"{months}个月"
 
 
-def validate_labels(value: Any, vocabulary: tuple[str, ...], what: str, *, allow_empty: bool = False) -> tuple:
+def validate_labels(
+    value: Any, vocabulary: tuple[str, ...], what: str, *, allow_empty: bool = False
+) -> tuple[str, ...]:
     """Validate a list of vocabulary labels and return it as a tuple in the caller's order."""
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise ValueError(f"{what}须为列表")
@@ -376,7 +378,8 @@ class SocialInsurance(_Condition):
 
     def check(self, facts: GraduateFacts, *, today: date) -> Outcome:
         # A known shortfall or a known wrong place fails even while the other fact is unknown.
-        where, months, need = ("在威海" if self.in_weihai else ""), facts.social_insurance_months, self.min_months
+        where = "在威海" if self.in_weihai else ""
+        months, need = facts.social_insurance_months, self.min_months
         if months is not None and months < need:
             return Outcome(FAILED, f"社保已缴{months}个月，本政策要求{where}缴满{need}个月")
         if self.in_weihai and facts.social_insurance_in_weihai is False:
@@ -530,6 +533,9 @@ def condition_from_dict(data: Mapping[str, Any]) -> Condition:
     extra = sorted(set(data) - allowed - {"kind"})
     if extra:
         raise ValueError(f"条件 {cls.kind} 不支持字段：{'、'.join(map(str, extra))}")
+    missing = [f.name for f in fields(cls) if f.default is MISSING and f.name not in data]
+    if missing:
+        raise ValueError(f"条件 {cls.kind} 缺少必填字段：{'、'.join(missing)}")
     if data.get("note") is not None and not isinstance(data["note"], str):
         raise ValueError("条件说明（note）须为文字")
     kwargs: dict[str, Any] = {}
@@ -543,7 +549,4 @@ def condition_from_dict(data: Mapping[str, Any]) -> Condition:
         elif isinstance(value, list):
             value = tuple(value)
         kwargs[name] = value
-    try:
-        return cls(**kwargs)
-    except TypeError as exc:  # a required field is missing
-        raise ValueError(f"条件 {cls.kind} 缺少必填字段：{exc}") from exc
+    return cls(**kwargs)

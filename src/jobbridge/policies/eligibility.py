@@ -49,7 +49,9 @@ CONDITIONS_NOT_STATED = "需确认：政策资料未列明申请条件，请向�
 
 FACTS_FILE = "policy_facts.yaml"
 CONDITIONS_FILE = "policy_conditions.yaml"
-_FACT_KEYS = {"key", "name", "category", "beneficiary", "amount", "conditions", "note", "source", "confidence"}
+_FACT_KEYS = {
+    "key", "name", "category", "beneficiary", "amount", "conditions", "note", "source", "confidence",
+}
 _CONDITION_KEYS = {
     "intents", "priority_group", "conditions", "conditions_stated", "how_to_apply", "materials",
     "effective_from", "effective_to", "notes",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 09:29:07.901486
+Create Date: 2026-12-03 09:32:34.264566
 """
 
 from collections.abc import Sequence
@@ -80,6 +80,16 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('sort_order', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('code')
+    )
+    op.create_table('town_adjacency',
+    sa.Column('town_a', sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
+    sa.Column('town_b', sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('updated_at', jobbridge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['town_a'], ['town.code'], ),
+    sa.ForeignKeyConstraint(['town_b'], ['town.code'], ),
+    sa.PrimaryKeyConstraint('town_a', 'town_b')
     )
     op.create_table('village',
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
@@ -276,17 +286,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_interest_user_id'), ['user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_interest_vacancy_id'), ['vacancy_id'], unique=False)
 
-    op.create_table('town_adjacency',
-    sa.Column('town_a', sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
-    sa.Column('town_b', sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
-    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
-    sa.Column('updated_at', jobbridge.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_by', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['town_a'], ['town.code'], ),
-    sa.ForeignKeyConstraint(['town_b'], ['town.code'], ),
-    sa.ForeignKeyConstraint(['updated_by'], ['app_user.id'], ),
-    sa.PrimaryKeyConstraint('town_a', 'town_b')
-    )
     op.create_table('vacancy_benefit',
     sa.Column('vacancy_id', sa.Integer(), nullable=False),
     sa.Column('benefit', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
@@ -305,7 +304,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_vacancy_benefit_benefit'))
 
     op.drop_table('vacancy_benefit')
-    op.drop_table('town_adjacency')
     with op.batch_alter_table('interest', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_interest_vacancy_id'))
         batch_op.drop_index(batch_op.f('ix_interest_user_id'))
@@ -352,6 +350,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_village_town_code'))
 
     op.drop_table('village')
+    op.drop_table('town_adjacency')
     op.drop_table('town')
     with op.batch_alter_table('occupation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_occupation_parent_code'))
