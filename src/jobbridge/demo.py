@@ -109,11 +109,12 @@ def _demo_vacancies(*, session: Session, employers: list[Employer]) -> tuple[int
     today = today_local()
     with (DATA / "job_postings/zhaopin_wuhan_2024.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            if created + len(existing) >= MAX_DEMO_VACANCIES:
+            if len(existing) >= MAX_DEMO_VACANCIES:
                 break
             ref = f"zhaopin:{row['岗位编号']}"
             if ref in existing:
                 continue
+            existing.add(ref)  # the source lists a few postings twice
             pay = parse_posting_salary(row["薪资"])
             if pay is None or pay.low is None:
                 skipped += 1

@@ -8,6 +8,7 @@ from jobbridge.employers.models import Employer, Interest, Vacancy, VacancyBenef
 from jobbridge.geo.models import Town, TownAdjacency, Village
 from jobbridge.jobruns import JobRun
 from jobbridge.occupations.models import Occupation
+from jobbridge.outreach.models import InboxItem, OutboxMessage
 from jobbridge.settings_store import AppSetting
 
 metadata = SQLModel.metadata
@@ -19,10 +20,12 @@ __all__ = [
     "ComplianceRule",
     "CoordinatorArea",
     "Employer",
+    "InboxItem",
     "Interest",
     "JobRun",
     "KVEntry",
     "Occupation",
+    "OutboxMessage",
     "Town",
     "TownAdjacency",
     "User",

@@ -98,10 +98,12 @@ def test_lawful_phrases_combined_never_block(phrases: list[str], sep: str) -> No
 
 def test_gender_restriction_family() -> None:
     for text in ("性别：男", "男，18-45周岁", "招女工5名", "要求男性，身体健康", "只招男生", "限女生",
-                 "女性勿扰", "不招女"):
+                 "女性勿扰", "不招女", "缝纫女工若干名", "招聘保安（男）", "男保安2名"):
         assert "gender_restriction" in rule_ids(check(text)), text
     # "男性" inside "男女性别不限" must not count as a gender requirement.
     assert check("男女性别不限，能吃苦耐劳").blocks == ()
+    for text in ("招聘女装缝纫工", "男女工若干", "男女保安均可", "男装销售", "关爱女性健康产品推广"):
+        assert check(text).blocks == (), text
 
 
 def test_an_exception_phrase_does_not_hide_a_violation_elsewhere() -> None:
@@ -165,6 +167,8 @@ def test_fee_and_document_families() -> None:
         assert "document_retention" in rule_ids(check(text)), text
     # One phrase gives one finding, not one per overlapping pattern.
     assert [f.matched_text for f in check("需交押金").blocks] == ["需交押金"]
+    # Deposits that belong to the employer's own business are not fees charged to the job seeker.
+    assert check("会计：负责投标保证金的办理；负责租车押金退还").blocks == ()
 
 
 def test_free_text_benefits_and_requirements_are_checked() -> None:

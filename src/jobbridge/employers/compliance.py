@@ -275,11 +275,13 @@ def _run_check(rule: Rule, *, texts: dict[str, str], pay: Pay | None, hours: str
         if pay.kind == "日薪":
             day_low = pay.low if pay.low is not None else pay.high
             if day_low is not None and day_low < rule.params["daily"]:
-                return finding(pay.display(), value=f"{day_low:g}元/天", minimum=f"{rule.params['daily']}元/天")
+                return finding(pay.display(), value=f"{day_low:g}元/天",
+                               minimum=f"折合日薪{rule.params['daily']}元")
             return []
         month_low = low if low is not None else high
         if month_low is not None and month_low < rule.params["monthly"]:
-            return finding(pay.display(), value=f"{month_low:g}元/月", minimum=f"{rule.params['monthly']}元/月")
+            return finding(pay.display(), value=f"{month_low:g}元/月",
+                               minimum=f"{rule.params['monthly']}元/月")
         return []
     if rule.check == "pay_too_high":
         month_high = high if high is not None else low

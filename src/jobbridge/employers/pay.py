@@ -156,7 +156,8 @@ def _period(*, prefix: str | None, tail: str) -> tuple[str | None, str | None]:
     word = m.group(1)
     if word in _PERIOD_UNITS:
         return _PERIOD_UNITS[word], None
-    if re.fullmatch(r"[\u4e00-\u9fff]{1,3}", word):
+    # Any other Chinese unit is a piece rate ("元/件", "元/单"), unless it is a period we do not convert.
+    if re.fullmatch(r"[\u4e00-\u9fff]{1,3}", word) and not re.search(r"[季旬期]|半月|双周", word):
         return None, f"元/{word}"
     return None, None
 
@@ -173,8 +174,8 @@ def _scale(value: float | None, factor: float) -> float | None:
 
 
 def _ordered(low: float | None, high: float | None) -> bool | None:
-    """Whether low ≤ high, or None when either is missing."""
-    if low is None or high is None:
+    """Whether low ≤ high, or None when either is missing or not a number."""
+    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
         return None
     return low <= high
 

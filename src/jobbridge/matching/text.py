@@ -121,10 +121,10 @@ def strip_rank(segment: str) -> list[str]:
 
 
 def char_tfidf(**overrides) -> TfidfVectorizer:
-    """A TfidfVectorizer over character 1–2-grams of already-normalised text (override any parameter)."""
+    """A TfidfVectorizer over character 1–3-grams of already-normalised text (override any parameter)."""
     params = {
         "analyzer": "char_wb",
-        "ngram_range": (1, 2),
+        "ngram_range": (1, 3),
         "lowercase": False,
         "sublinear_tf": True,
         "min_df": 1,

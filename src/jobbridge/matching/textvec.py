@@ -19,16 +19,32 @@ _WHITE_SPACES = re.compile(r"\s\s+")
 _BITS = 21  # every Unicode code point (+1) fits in 21 bits, so three characters pack into one int64
 _LOW = (1 << _BITS) - 1
 _HASH_MULT = np.uint64(0x9E3779B97F4A7C15)
-_CHUNK = 8192
+_CHUNK = 4096
 
-# Full-width ASCII → half-width, ideographic space and CJK punctuation → space (cheap stand-in for NFKC on bodies).
-_FOLD = {0xFF01 + i: 0x21 + i for i in range(0x5E)}
-_FOLD.update({ord(c): " " for c in "\u3000，。、；：！？（）【】《》〈〉「」『』“”‘’·…—～\t\r\n,;:!?()[]{}<>\"'|/\\"})
+# Full-width ASCII → half-width, whitespace and CJK punctuation → space: a cheap stand-in for NFKC on long bodies.
+# Applied after lower(), so full-width capitals have already become full-width small letters.
+_FOLD: dict[int, int] = {0xFF01 + i: 0x21 + i for i in range(0x5E)}
+_FOLD.update({c: ord(chr(c).lower()) for c in range(ord("A"), ord("Z") + 1)})
+_FOLD.update({ord(c): 0x20 for c in "，。、；：！？（）【】《》〈〉「」『』“”‘’·…—～,;:!?()[]{}<>\"'|/\\"})
+_FOLD.update({c: 0x20 for c in range(0x3001) if chr(c).isspace()})  # no whitespace above U+3000
+_FOLD.update({c: 0x20 for c in range(0xFF01, 0xFF5F) if chr(c - 0xFF01 + 0x21) in ",;:!?()[]{}<>\"'|/\\"})
+_FOLD_TABLE = {k: chr(v) for k, v in _FOLD.items()}
+_LUT: np.ndarray | None = None
 
 
 def light_normalize(text: str) -> str:
-    """Fast normalisation for long descriptions: fold widths, punctuation to spaces, lowercase."""
-    return text.translate(_FOLD).lower()
+    """Fast normalisation for long descriptions: lowercase, fold widths, whitespace and punctuation to spaces."""
+    return text.lower().translate(_FOLD_TABLE)
+
+
+def _lut() -> np.ndarray:
+    """Code point → code point table equal to light_normalize's translate table (built on first use)."""
+    global _LUT
+    if _LUT is None:
+        lut = np.arange(0x110000, dtype=np.int64)
+        lut[np.fromiter(_FOLD.keys(), dtype=np.int64)] = np.fromiter(_FOLD.values(), dtype=np.int64)
+        _LUT = lut
+    return _LUT
 
 
 class _KeyTable:
@@ -104,11 +120,13 @@ class DocVectorizer:
         self._table: _KeyTable | None = None
 
     # -- preprocessing -------------------------------------------------------------------------------
-    def _title(self, title: str) -> str:
+    # The fast path gets "raw" strings and applies light_normalize itself in numpy; the sklearn path gets
+    # light_normalize(raw) — both therefore see exactly the same characters.
+    def _raw_title(self, title: str) -> str:
         return normalize_text(title or "")
 
-    def _body(self, text: str) -> str:
-        return light_normalize((text or "")[: self.text_chars])
+    def _raw_body(self, text: str) -> str:
+        return (text or "")[: self.text_chars]
 
     def _fast_capable(self) -> bool:
         v = self.vectorizer
@@ -127,41 +145,49 @@ class DocVectorizer:
         return len(self.vectorizer.vocabulary_)
 
     # -- n-gram keys -----------------------------------------------------------------------------------
-    def _keys(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(key, document index) for every character n-gram sklearn's analyzer would emit for these texts."""
-        v = self.vectorizer
-        parts: list[str] = []
-        seg_len: list[int] = []
-        seg_doc: list[int] = []
-        for i, raw in enumerate(texts):
-            text = _WHITE_SPACES.sub(" ", raw.lower() if v.lowercase else raw)
-            if v.analyzer == "char_wb":
-                words = text.split()
-                if words:
-                    parts.append(" " + "  ".join(words) + " ")
-                    seg_len.extend(len(w) + 2 for w in words)
-                    seg_doc.extend([i] * len(words))
-            elif text:
-                parts.append(text)
-                seg_len.append(len(text))
-                seg_doc.append(i)
-        if not parts:
+    def _keys(self, raw: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(key, document index) of every n-gram sklearn's analyzer emits for light_normalize(raw)."""
+        lowered = [t.lower() for t in raw]
+        lens = np.fromiter((len(t) + 1 for t in lowered), dtype=np.int64, count=len(lowered))
+        # One space after each document keeps words and n-grams inside their document.
+        text = " ".join(lowered) + " "
+        codes = _lut()[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
+        doc_of = np.repeat(np.arange(len(lowered), dtype=np.int32), lens)
+        space = codes == 0x20
+        prev_space = np.concatenate(([True], space[:-1]))
+        if self.vectorizer.analyzer == "char_wb":
+            seg_start = ~space & prev_space
+            keep = ~space
+            pad = 1  # each word is padded with one space on either side
+        else:
+            # Runs of spaces collapse to one; the separator after each document is then dropped.
+            doc_start = np.zeros(len(codes), dtype=bool)
+            doc_start[np.cumsum(lens) - lens] = True
+            keep = ~(space & prev_space & ~doc_start)
+            keep[np.cumsum(lens) - 1] = False
+            seg_start = doc_start & keep
+            pad = 0
+        pos = np.flatnonzero(keep)
+        seg_id = np.cumsum(seg_start)[pos] - 1
+        seg_len = np.bincount(seg_id).astype(np.int64) + 2 * pad if pos.size else np.empty(0, np.int64)
+        if seg_len.size == 0:
             return np.empty(0, np.int64), np.empty(0, np.int32)
-        codes = np.frombuffer("".join(parts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        codes = codes.astype(np.int64) + 1
-        lens = np.asarray(seg_len, dtype=np.int64)
-        seg = np.repeat(np.arange(len(lens)), lens)
-        offset = np.arange(len(codes)) - np.repeat(np.cumsum(lens) - lens, lens)
-        docs = np.asarray(seg_doc, dtype=np.int32)[seg]
+        first = np.cumsum(seg_len) - seg_len
+        out = np.full(int(seg_len.sum()), 0x20 + 1, dtype=np.int64)
+        offset = np.arange(len(pos)) - np.repeat(np.cumsum(seg_len - 2 * pad) - (seg_len - 2 * pad), seg_len - 2 * pad)
+        out[first[seg_id] + pad + offset] = codes[pos] + 1
+        seg_doc = doc_of[np.flatnonzero(seg_start)]
+        seg = np.repeat(np.arange(len(seg_len)), seg_len)
+        in_seg = np.arange(len(out)) - np.repeat(first, seg_len)
         keys_out, docs_out = [], []
-        lo, hi = v.ngram_range
+        lo, hi = self.vectorizer.ngram_range
         for n in range(lo, hi + 1):
-            start = np.flatnonzero(offset <= lens[seg] - n)
-            key = codes[start]
+            start = np.flatnonzero(in_seg <= seg_len[seg] - n)
+            key = out[start]
             for j in range(1, n):
-                key = (key << _BITS) | codes[start + j]
+                key = (key << _BITS) | out[start + j]
             keys_out.append(key)
-            docs_out.append(docs[start])
+            docs_out.append(seg_doc[seg[start]])
         return np.concatenate(keys_out), np.concatenate(docs_out)
 
     # -- fitting ------------------------------------------------------------------------------------------
@@ -171,9 +197,9 @@ class DocVectorizer:
         idx = np.arange(n)
         if n > self.fit_sample:
             idx = np.sort(np.random.default_rng(self.seed).choice(n, self.fit_sample, replace=False))
-        strings = [f"{self._title(titles[i])} {self._body(texts[i])}" for i in idx]
+        strings = [f"{self._raw_title(titles[i])} {self._raw_body(texts[i])}" for i in idx]
         if not self._fast_capable():
-            self.vectorizer.fit(strings)
+            self.vectorizer.fit([light_normalize(t) for t in strings])
             if hasattr(self.vectorizer, "stop_words_"):
                 del self.vectorizer.stop_words_  # can be huge and is never needed after fitting
             return self
@@ -182,18 +208,36 @@ class DocVectorizer:
 
     def _fast_fit(self, strings: list[str]) -> None:
         v = self.vectorizer
-        keys, docs = self._keys(strings)
-        if keys.size == 0:
+        # Chunked so the n-gram key arrays never hold more than a few thousand documents at once.
+        chunk_keys, chunk_df, chunk_tf = [], [], []
+        for lo in range(0, len(strings), _CHUNK):
+            keys, docs = self._keys(strings[lo : lo + _CHUNK])
+            if keys.size == 0:
+                continue
+            srt = np.sort(keys)  # sorting beats np.unique here (its hash path is very slow on these keys)
+            uniq = srt[np.concatenate(([True], srt[1:] != srt[:-1]))]
+            kid = _KeyTable(uniq).lookup(keys)
+            pairs = sparse.coo_matrix((np.ones(len(keys), np.float32), (docs, kid)), shape=(int(docs.max()) + 1, len(uniq)))
+            pairs = pairs.tocsr()
+            pairs.sum_duplicates()
+            chunk_keys.append(uniq)
+            chunk_df.append(np.bincount(pairs.indices, minlength=len(uniq)))
+            chunk_tf.append(np.bincount(kid, minlength=len(uniq)))
+        if not chunk_keys:
             raise ValueError("empty vocabulary: no document has any text")
-        uniq, inv = np.unique(keys, return_inverse=True)
-        pairs = np.unique(docs.astype(np.int64) * len(uniq) + inv)
-        df = np.bincount(pairs % len(uniq), minlength=len(uniq))
+        all_keys = np.concatenate(chunk_keys)
+        order = np.argsort(all_keys, kind="stable")
+        all_keys = all_keys[order]
+        starts = np.flatnonzero(np.concatenate(([True], all_keys[1:] != all_keys[:-1])))
+        uniq = all_keys[starts]
+        df = np.add.reduceat(np.concatenate(chunk_df)[order], starts)
+        total_tf = np.add.reduceat(np.concatenate(chunk_tf)[order], starts)
         n_docs = len(strings)
         min_df = v.min_df if isinstance(v.min_df, int) else int(np.ceil(v.min_df * n_docs))
         max_df = v.max_df if isinstance(v.max_df, int) else int(np.floor(v.max_df * n_docs))
         keep = (df >= min_df) & (df <= max_df)
         if v.max_features is not None and keep.sum() > v.max_features:
-            tf = np.bincount(inv, minlength=len(uniq)).astype(float)
+            tf = total_tf.astype(float)
             tf[~keep] = -1
             top = np.argsort(-tf, kind="stable")[: v.max_features]
             keep = np.zeros_like(keep)
@@ -210,19 +254,19 @@ class DocVectorizer:
         self._vocab_keys = vocab_keys
 
     # -- transforming --------------------------------------------------------------------------------------
-    def _tfidf(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Rows exactly as vectorizer.transform would give them (texts already normalised)."""
+    def _tfidf(self, raw: Sequence[str]) -> sparse.csr_matrix:
+        """Rows exactly as vectorizer.transform gives them for light_normalize(raw)."""
         if self._vocab_keys is None:
-            return sparse.csr_matrix(self.vectorizer.transform(list(texts)), dtype=np.float32)
+            return sparse.csr_matrix(self.vectorizer.transform([light_normalize(t) for t in raw]), dtype=np.float32)
         if self._table is None:
             self._table = _KeyTable(self._vocab_keys)
         v = self.vectorizer
-        keys, docs = self._keys(texts)
+        keys, docs = self._keys(raw)
         cols = self._table.lookup(keys)
         found = cols >= 0
         counts = sparse.coo_matrix(
             (np.ones(int(found.sum()), dtype=np.float64), (docs[found], cols[found])),
-            shape=(len(texts), len(self._vocab_keys)),
+            shape=(len(raw), len(self._vocab_keys)),
         ).tocsr()
         counts.sum_duplicates()
         if v.binary:
@@ -239,8 +283,8 @@ class DocVectorizer:
         """Document rows: title and body mixed, at most max_terms terms each, L2-normalised."""
         blocks = []
         for lo in range(0, len(titles), _CHUNK):
-            t = self._tfidf([self._title(s) for s in titles[lo : lo + _CHUNK]])
-            b = self._tfidf([self._body(s) for s in texts[lo : lo + _CHUNK]])
+            t = self._tfidf([self._raw_title(s) for s in titles[lo : lo + _CHUNK]])
+            b = self._tfidf([self._raw_body(s) for s in texts[lo : lo + _CHUNK]])
             blocks.append(self._prune(sparse.csr_matrix(t * np.float32(self.title_weight) + b)))
         if not blocks:
             return sparse.csr_matrix((0, self.n_features), dtype=np.float32)

@@ -172,11 +172,9 @@ def evaluate(policy: PolicySpec, facts: GraduateFacts, *, today: date) -> Eligib
 def evaluate_all(
     policies: Iterable[PolicySpec], facts: GraduateFacts, *, today: date
 ) -> list[tuple[PolicySpec, Eligibility]]:
-    """Evaluate every policy and order them for the counter conversation.
-
-    The intent's priority group comes first, then 符合 / 可能符合 / 不符合, then policies whose intents
-    include the graduate's; ties keep catalogue order.
-    """
+    """Evaluate every policy, the intent's priority group first, then 符合 / 可能符合 / 不符合."""
+    # Within one group and status, policies tagged with the graduate's intent come first; the sort is
+    # stable, so remaining ties keep catalogue order.
     results = [(policy, evaluate(policy, facts, today=today)) for policy in policies]
     first_group = INTENT_PRIORITY_GROUP.get(facts.intent or "")
     rank = {status: index for index, status in enumerate(STATUSES)}

@@ -1,0 +1,211 @@
+"""Growable storage behind MatchIndex: per-row numpy columns, string interning and the text rows."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+__all__ = ["COLUMNS", "Columns", "Interner", "RowStore"]
+
+# name → (dtype, fill value for a fresh row)
+COLUMNS: dict[str, tuple[type, object]] = {
+    "id": (np.int64, -1),
+    "alive": (np.bool_, False),
+    "open": (np.bool_, False),
+    "place": (np.int32, -1),  # village code, else town code, as given
+    "town": (np.int32, -1),  # derived from place through the geography
+    "city": (np.int32, -1),
+    "region": (np.int32, -1),
+    "occ": (np.int32, -1),
+    "occ1": (np.int32, -1),
+    "occ2": (np.int32, -1),
+    "occ3": (np.int32, -1),
+    "occ4": (np.int32, -1),
+    "occ_level": (np.int8, 0),
+    "edu": (np.int8, 0),
+    "age_min": (np.float32, np.nan),
+    "age_max": (np.float32, np.nan),
+    "pay_min": (np.float64, np.nan),
+    "pay_max": (np.float64, np.nan),
+    "etype": (np.int16, -1),
+    "published": (np.float64, np.nan),
+    "popularity": (np.float64, 0.0),
+    "employer": (np.int64, -1),
+}
+
+
+class Interner:
+    """String ↔ dense int ids (ids are never reused, so stored rows stay valid)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.values: list[str] = []
+
+    def add(self, value: str | None) -> int:
+        """Id of a value, adding it if new (-1 for None/empty)."""
+        if not value:
+            return -1
+        found = self.ids.get(value)
+        if found is None:
+            found = self.ids[value] = len(self.values)
+            self.values.append(value)
+        return found
+
+    def get(self, value: str | None, missing: int = -2) -> int:
+        """Id of a known value, else `missing` (-2 by default: never equal to a stored -1)."""
+        return self.ids.get(value, missing) if value else missing
+
+    def value(self, ident: int) -> str | None:
+        """The string of an id (None for -1)."""
+        return self.values[ident] if ident >= 0 else None
+
+
+class Columns:
+    """Structured fields of every row as numpy arrays with spare capacity, so appends are O(1) amortised."""
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self.n = 0
+        self._arrays = {name: np.full(capacity, fill, dtype=dt) for name, (dt, fill) in COLUMNS.items()}
+
+    @property
+    def capacity(self) -> int:
+        """Rows that fit before the next reallocation."""
+        return len(self._arrays["id"])
+
+    def grow_to(self, rows: int) -> range:
+        """Make room for `rows` in total and return the new row numbers (filled with defaults)."""
+        if rows > self.capacity:
+            new_cap = max(rows, int(self.capacity * 1.5) + 1024)
+            for name, (dt, fill) in COLUMNS.items():
+                fresh = np.full(new_cap, fill, dtype=dt)
+                fresh[: self.n] = self._arrays[name][: self.n]
+                self._arrays[name] = fresh
+        added = range(self.n, rows)
+        self.n = rows
+        return added
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        """Live view of a column over the used rows."""
+        return self._arrays[name][: self.n]
+
+    def full(self, name: str) -> np.ndarray:
+        """The whole backing array (for writes to rows just added)."""
+        return self._arrays[name]
+
+    def take(self, rows: np.ndarray) -> Columns:
+        """A compacted copy holding only the given rows."""
+        out = Columns(capacity=max(1024, int(len(rows) * 1.25)))
+        out.grow_to(len(rows))
+        for name in COLUMNS:
+            out._arrays[name][: len(rows)] = self._arrays[name][rows]
+        return out
+
+    def __getstate__(self) -> dict:
+        return {"n": self.n, "arrays": {k: v[: self.n].copy() for k, v in self._arrays.items()}}
+
+    def __setstate__(self, state: dict) -> None:
+        self.n = 0
+        self._arrays = {name: np.full(max(1024, state["n"]), fill, dtype=dt) for name, (dt, fill) in COLUMNS.items()}
+        self.grow_to(state["n"])
+        for name, arr in state["arrays"].items():
+            self._arrays[name][: self.n] = arr
+
+
+class RowStore:
+    """Text rows as a growable CSR, plus an inverted (column-major) copy of the rows present at the last reindex.
+
+    Scoring a query touches only the postings of its terms in the inverted part and does one small
+    mat-vec over the rows appended since (the "delta"), so appends never rebuild the inverted copy.
+    """
+
+    def __init__(self, n_features: int) -> None:
+        self.n_features = n_features
+        self.n_rows = 0
+        self.nnz = 0
+        self._data = np.zeros(1024, dtype=np.float32)
+        self._indices = np.zeros(1024, dtype=np.int32)
+        self._indptr = np.zeros(1025, dtype=np.int64)
+        self.n_indexed = 0
+        self._inv_ptr = np.zeros(n_features + 1, dtype=np.int64)
+        self._inv_rows = np.zeros(0, dtype=np.int32)
+        self._inv_data = np.zeros(0, dtype=np.float32)
+
+    def append(self, rows: sparse.csr_matrix) -> range:
+        """Append CSR rows (already pruned and normalised); returns their row numbers."""
+        rows = sparse.csr_matrix(rows, dtype=np.float32)
+        need_nnz, need_rows = self.nnz + rows.nnz, self.n_rows + rows.shape[0]
+        if need_nnz > len(self._data):
+            cap = max(need_nnz, int(len(self._data) * 1.5))
+            self._data = np.resize(self._data, cap)
+            self._indices = np.resize(self._indices, cap)
+        if need_rows + 1 > len(self._indptr):
+            self._indptr = np.resize(self._indptr, max(need_rows + 1, int(len(self._indptr) * 1.5)))
+        self._data[self.nnz : need_nnz] = rows.data
+        self._indices[self.nnz : need_nnz] = rows.indices
+        self._indptr[self.n_rows + 1 : need_rows + 1] = rows.indptr[1:] + self.nnz
+        added = range(self.n_rows, need_rows)
+        self.n_rows, self.nnz = need_rows, need_nnz
+        return added
+
+    def matrix(self, start: int = 0, stop: int | None = None) -> sparse.csr_matrix:
+        """Rows start..stop as a CSR matrix (views into the store, no copy of the data)."""
+        stop = self.n_rows if stop is None else stop
+        ptr = self._indptr[start : stop + 1]
+        lo, hi = int(ptr[0]), int(ptr[-1])
+        return sparse.csr_matrix(
+            (self._data[lo:hi], self._indices[lo:hi], ptr - lo), shape=(stop - start, self.n_features), copy=False
+        )
+
+    def rows(self, idx: np.ndarray) -> sparse.csr_matrix:
+        """Selected rows as a CSR matrix."""
+        return self.matrix()[np.asarray(idx, dtype=np.int64)]
+
+    def reindex(self) -> None:
+        """Rebuild the inverted copy over all current rows."""
+        csc = self.matrix().tocsc()
+        self._inv_ptr = csc.indptr.astype(np.int64)
+        self._inv_rows = csc.indices.astype(np.int32)
+        self._inv_data = csc.data.astype(np.float32)
+        self.n_indexed = self.n_rows
+
+    @property
+    def delta_rows(self) -> int:
+        """Rows appended since the last reindex."""
+        return self.n_rows - self.n_indexed
+
+    def dot(self, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        """Row · query for every row, for each query in vals (shape q × len(cols)); returns q × n_rows."""
+        out = np.zeros((vals.shape[0], self.n_rows), dtype=np.float64)
+        starts, stops = self._inv_ptr[cols], self._inv_ptr[cols + 1]
+        lens = stops - starts
+        total = int(lens.sum())
+        if total:
+            # Gather the postings of the query terms in one go (no Python loop over terms).
+            offsets = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens)
+            pos = np.repeat(starts, lens) + offsets
+            rows, data = self._inv_rows[pos], self._inv_data[pos]
+            term = np.repeat(np.arange(len(cols)), lens)
+            for q in range(vals.shape[0]):
+                out[q, : self.n_indexed] = np.bincount(rows, weights=data * vals[q, term], minlength=self.n_indexed)
+        if self.delta_rows:
+            dense = np.zeros((self.n_features, vals.shape[0]), dtype=np.float64)
+            dense[cols] = vals.T
+            out[:, self.n_indexed :] = (self.matrix(self.n_indexed) @ dense).T
+        return out
+
+    def take(self, idx: np.ndarray) -> RowStore:
+        """A compacted, reindexed copy holding only the given rows."""
+        out = RowStore(self.n_features)
+        out.append(self.rows(idx))
+        out.reindex()
+        return out
+
+    def __getstate__(self) -> dict:
+        m = self.matrix()
+        return {"n_features": self.n_features, "data": m.data.copy(), "indices": m.indices.copy(), "indptr": m.indptr.copy()}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["n_features"])
+        self.append(sparse.csr_matrix((state["data"], state["indices"], state["indptr"]),
+                                      shape=(len(state["indptr"]) - 1, state["n_features"])))
+        self.reindex()
