@@ -6,9 +6,11 @@ from jobbridge.accounts.models import ApiToken, AuditLog, CoordinatorArea, KVEnt
 from jobbridge.employers.compliance_store import ComplianceRule
 from jobbridge.employers.models import Employer, Interest, Vacancy, VacancyBenefit
 from jobbridge.geo.models import Town, TownAdjacency, Village
+from jobbridge.graduates.models import Graduate, GraduateEvent, GraduateHardship, ServiceRating
 from jobbridge.jobruns import JobRun
 from jobbridge.occupations.models import Occupation
 from jobbridge.outreach.models import InboxItem, OutboxMessage
+from jobbridge.policies.models import Policy, PolicyVersion
 from jobbridge.settings_store import AppSetting
 
 metadata = SQLModel.metadata
@@ -20,12 +22,18 @@ __all__ = [
     "ComplianceRule",
     "CoordinatorArea",
     "Employer",
+    "Graduate",
+    "GraduateEvent",
+    "GraduateHardship",
     "InboxItem",
     "Interest",
     "JobRun",
     "KVEntry",
     "Occupation",
     "OutboxMessage",
+    "Policy",
+    "PolicyVersion",
+    "ServiceRating",
     "Town",
     "TownAdjacency",
     "User",

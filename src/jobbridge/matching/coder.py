@@ -10,6 +10,7 @@ from importlib import resources
 
 import numpy as np
 from scipy import sparse
+from sklearn.preprocessing import normalize
 
 from jobbridge.matching.text import char_tfidf, normalize_text, split_segments, strip_rank
 
@@ -185,7 +186,7 @@ _EXTRA_ALIASES = """
 4-10-01-05 养老护理 养老院护理员 护理员
 4-14-01-02 陪护 护工阿姨
 4-01-02-01 业务员 销售员 推销员 业务代表 销售业务员 电销 电话销售员
-1-06-01-02 总经理 经理人
+1-06-01-02 总经理
 1-06-01-01 董事长 董事
 3-02-02-02 协警
 6-18-01-08 线切割工 线切割操作工 电火花操作工
@@ -249,6 +250,7 @@ class CoderParams:
     sub_slope: float = 0.5  # added per unit of title length the contained alias covers
     core_exact: float = 0.95  # discount for the title minus 助理/经理/高级… (a rank-stripped variant)
     null_score: float = 0.45  # score of the "none of these" competitor in the softmax
+    generic_codes: int = 3  # a title contained in aliases of this many codes is generic: capped at null_score
     later_segment: float = 0.95  # discount for the second and later role segments of a title
     thresholds: tuple[float, ...] = (0.0, 0.3, 0.4, 0.45, 0.5)  # mass needed to descend to level 1..4
     min_evidence: float = 0.3  # below this best score the coder abstains (level 0)
@@ -265,10 +267,11 @@ class OccupationCoder:
         self._index = {c: i for i, c in enumerate(self._codes)}
         self._levels = np.array([table[c].level for c in self._codes])
         self._build_entries()
-        # Measured on leave-one-alias-out: 1–2-grams and min_df=2 beat char_tfidf's 1–3-gram default for titles.
-        self._vec = char_tfidf(preprocessor=None, ngram_range=(1, 2), min_df=2)
+        # Measured on leave-one-alias-out: 1–2-grams beat char_tfidf's 1–3-gram default for titles.
+        self._vec = char_tfidf(preprocessor=None, ngram_range=(1, 2))
         docs = [normalize_text(f"{table[c].definition} {table[c].tasks}") for c in self._codes]
         both = self._vec.fit_transform(self.entry_texts + docs)
+        self._df = np.asarray((both > 0).sum(axis=0)).ravel()
         self._entries_t = both[: len(self.entry_texts)].T.tocsr()
         doc_rows = both[len(self.entry_texts):].tocsc()
         # Characters common to most definitions (的, 人, 员 …) make the product slow and say little; drop them.
@@ -314,6 +317,13 @@ class OccupationCoder:
         for eid, text in enumerate(self.entry_texts):
             self._lookup.setdefault(text.replace(" ", ""), []).append(eid)
         self._maxlen = max(len(t) for t in self._lookup)
+        # Which codes have an entry strictly containing a string: generic words (经理, 操作员) hit many codes.
+        self._containers: dict[str, set[int]] = {}
+        for text, ids in self._lookup.items():
+            for i in range(len(text)):
+                for j in range(i + 2, min(len(text), i + 8) + 1):
+                    if j - i < len(text):
+                        self._containers.setdefault(text[i:j], set()).update(self.entry_code[e] for e in ids)
 
     def _build_tree(self) -> None:
         """Parent index per code (root = C) and a padded ancestor table (self first) for subtree masses."""
@@ -350,6 +360,11 @@ class OccupationCoder:
         """Per-code scores for each role segment; `exclude[i]` masks one entry for row i (leave-one-out)."""
         p = self.params
         x = self._vec.transform(segments)
+        if exclude is not None:
+            # A held-out alias's n-grams found nowhere else would be unknown to a real coder: drop them.
+            x = x.tocsc()
+            x.data[np.repeat(self._df[np.arange(x.shape[1])] == 1, np.diff(x.indptr))] = 0.0
+            x = normalize(x.tocsr())
         sims = (x @ self._entries_t).toarray()
         for i, seg in enumerate(segments):
             for eid, value in self._substring_hits(seg.replace(" ", "")).items():
@@ -359,6 +374,12 @@ class OccupationCoder:
             rows = np.flatnonzero(exclude >= 0)
             sims[rows, exclude[rows]] = 0.0
         per_code = np.maximum.reduceat(sims, self._starts, axis=1)
+        for i, seg in enumerate(segments):
+            holders = self._containers.get(seg.replace(" ", ""), ())
+            if len(holders) >= p.generic_codes and seg.replace(" ", "") not in self._lookup:
+                # A generic word says little about which of its many longer aliases is meant.
+                cols = np.fromiter(holders, dtype=np.int64)
+                per_code[i, cols] = np.minimum(per_code[i, cols], p.null_score)
         per_code += p.def_weight * (x @ self._docs_t).toarray()
         return per_code
 

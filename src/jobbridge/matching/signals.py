@@ -14,6 +14,7 @@ from jobbridge.vocab import EMPLOYMENT_TYPES, TRAVEL_RANGES, education_rank
 __all__ = [
     "BAND_VALUE",
     "DocFacts",
+    "epoch_seconds",
     "ProfileFacts",
     "combine",
     "pair_signals",
@@ -49,7 +50,7 @@ RULES = ("education", "age", "travel")
 NameLookup = Callable[[str], str | None]
 
 
-def _ts(value: datetime | None) -> float:
+def epoch_seconds(value: datetime | None) -> float:
     """Epoch seconds of an aware datetime (naive values are taken as UTC), NaN when missing."""
     if value is None:
         return math.nan
@@ -91,7 +92,7 @@ class DocFacts:
             pay_min=_num(doc.pay_monthly_min),
             pay_max=_num(doc.pay_monthly_max),
             employment_type=doc.employment_type,
-            published_ts=_ts(doc.published_at),
+            published_ts=epoch_seconds(doc.published_at),
             popularity=popularity,
         )
 
@@ -134,7 +135,7 @@ class ProfileFacts:
         regions = {geography.region_of(c) for c in {profile.city, *seen} if c}
         return cls(
             profile=profile,
-            now_ts=_ts(now),
+            now_ts=epoch_seconds(now),
             age=(now.year - profile.birth_year) if profile.birth_year else None,
             edu=education_rank(profile.education),
             place=place,

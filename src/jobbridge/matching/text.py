@@ -74,7 +74,7 @@ def _drop_pay(text: str) -> str:
     return _PAY.sub(repl, text)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def normalize_text(text: str) -> str:
     """Canonical form of a job title or short text: half-width, lowercase, noise removed, single spaces."""
     if not text:
@@ -121,7 +121,7 @@ def strip_rank(segment: str) -> list[str]:
 
 
 def char_tfidf(**overrides) -> TfidfVectorizer:
-    """A TfidfVectorizer over character 1–3-grams of already-normalised text (override any parameter)."""
+    """A TfidfVectorizer over character 1–3-grams, normalising with normalize_text (override any parameter)."""
     params = {
         "analyzer": "char_wb",
         "ngram_range": (1, 3),

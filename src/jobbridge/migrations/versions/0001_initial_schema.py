@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 09:36:33.759689
+Create Date: 2026-12-03 09:41:23.951929
 """
 
 from collections.abc import Sequence
@@ -72,6 +72,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_occupation_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_occupation_parent_code'), ['parent_code'], unique=False)
 
+    op.create_table('policy',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('current_version', sa.Integer(), nullable=False),
+    sa.Column('created_at', jobbridge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', jobbridge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('key')
+    )
     op.create_table('town',
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -262,6 +271,65 @@ def upgrade() -> None:
     with op.batch_alter_table('coordinator_area', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_coordinator_area_user_id'), ['user_id'], unique=False)
 
+    op.create_table('graduate',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('id_number', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=False),
+    sa.Column('gender', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
+    sa.Column('birth_date', sa.Date(), nullable=False),
+    sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=11), nullable=False),
+    sa.Column('school', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('major', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('degree', sqlmodel.sql.sqltypes.AutoString(length=4), nullable=False),
+    sa.Column('graduation_date', sa.Date(), nullable=False),
+    sa.Column('hukou_in_district', sa.Boolean(), nullable=False),
+    sa.Column('town_code', sqlmodel.sql.sqltypes.AutoString(length=9), nullable=True),
+    sa.Column('village_code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=True),
+    sa.Column('file_status', sqlmodel.sql.sqltypes.AutoString(length=6), nullable=False),
+    sa.Column('file_status_on', sa.Date(), nullable=True),
+    sa.Column('file_expected_on', sa.Date(), nullable=True),
+    sa.Column('intent', sqlmodel.sql.sqltypes.AutoString(length=4), nullable=False),
+    sa.Column('preferred_work', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('occupation_codes', sa.JSON(), nullable=False),
+    sa.Column('preferred_towns', sa.JSON(), nullable=False),
+    sa.Column('employment_types', sa.JSON(), nullable=False),
+    sa.Column('travel_range', sqlmodel.sql.sqltypes.AutoString(length=4), nullable=False),
+    sa.Column('expected_pay', sa.Integer(), nullable=True),
+    sa.Column('skills', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('experience', sa.Text(), nullable=False),
+    sa.Column('employment_status', sqlmodel.sql.sqltypes.AutoString(length=6), nullable=True),
+    sa.Column('employer_type', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+    sa.Column('employer_in_weihai', sa.Boolean(), nullable=True),
+    sa.Column('first_job_year', sa.Integer(), nullable=True),
+    sa.Column('social_insurance_months', sa.Integer(), nullable=True),
+    sa.Column('social_insurance_in_weihai', sa.Boolean(), nullable=True),
+    sa.Column('paying_social_insurance', sa.Boolean(), nullable=True),
+    sa.Column('business_registered', sa.Boolean(), nullable=True),
+    sa.Column('notify_matches', sa.Boolean(), nullable=False),
+    sa.Column('notify_since', jobbridge.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('responsible_staff_id', sa.Integer(), nullable=True),
+    sa.Column('registered_by', sa.Integer(), nullable=True),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('next_action', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('next_action_on', sa.Date(), nullable=True),
+    sa.Column('created_at', jobbridge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', jobbridge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['registered_by'], ['app_user.id'], ),
+    sa.ForeignKeyConstraint(['responsible_staff_id'], ['app_user.id'], ),
+    sa.ForeignKeyConstraint(['town_code'], ['town.code'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], ),
+    sa.ForeignKeyConstraint(['village_code'], ['village.code'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('id_number'),
+    sa.UniqueConstraint('user_id')
+    )
+    with op.batch_alter_table('graduate', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_graduate_file_status'), ['file_status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_graduate_next_action_on'), ['next_action_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_graduate_phone'), ['phone'], unique=False)
+        batch_op.create_index(batch_op.f('ix_graduate_responsible_staff_id'), ['responsible_staff_id'], unique=False)
+
     op.create_table('interest',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('vacancy_id', sa.Integer(), nullable=False),
@@ -319,6 +387,41 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbox_message_user_id'), ['user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_message_vacancy_id'), ['vacancy_id'], unique=False)
 
+    op.create_table('policy_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('policy_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('beneficiary', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('amount', sa.Text(), nullable=True),
+    sa.Column('conditions', sa.JSON(), nullable=False),
+    sa.Column('intents', sa.JSON(), nullable=False),
+    sa.Column('priority_group', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('where_to_apply', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('how_to_apply', sa.Text(), nullable=True),
+    sa.Column('materials', sa.JSON(), nullable=False),
+    sa.Column('source', sa.Text(), nullable=True),
+    sa.Column('confidence', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+    sa.Column('effective_from', sa.Date(), nullable=True),
+    sa.Column('effective_to', sa.Date(), nullable=True),
+    sa.Column('conditions_stated', sa.Boolean(), nullable=False),
+    sa.Column('condition_texts', sa.JSON(), nullable=False),
+    sa.Column('source_note', sa.Text(), nullable=True),
+    sa.Column('notes', sa.JSON(), nullable=False),
+    sa.Column('origin', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('change_note', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('edited_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', jobbridge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['edited_by'], ['app_user.id'], ),
+    sa.ForeignKeyConstraint(['policy_id'], ['policy.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('policy_id', 'version')
+    )
+    with op.batch_alter_table('policy_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_policy_version_policy_id'), ['policy_id'], unique=False)
+
     op.create_table('vacancy_benefit',
     sa.Column('vacancy_id', sa.Integer(), nullable=False),
     sa.Column('benefit', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
@@ -328,6 +431,32 @@ def upgrade() -> None:
     with op.batch_alter_table('vacancy_benefit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_vacancy_benefit_benefit'), ['benefit'], unique=False)
 
+    op.create_table('graduate_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('graduate_id', sa.Integer(), nullable=False),
+    sa.Column('at', jobbridge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['app_user.id'], ),
+    sa.ForeignKeyConstraint(['graduate_id'], ['graduate.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('graduate_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_graduate_event_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_graduate_event_graduate_id'), ['graduate_id'], unique=False)
+
+    op.create_table('graduate_hardship',
+    sa.Column('graduate_id', sa.Integer(), nullable=False),
+    sa.Column('consent', sa.Boolean(), nullable=False),
+    sa.Column('consent_at', jobbridge.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('consent_recorded_by', sa.Integer(), nullable=True),
+    sa.Column('facts', sa.JSON(), nullable=True),
+    sa.Column('updated_at', jobbridge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['consent_recorded_by'], ['app_user.id'], ),
+    sa.ForeignKeyConstraint(['graduate_id'], ['graduate.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('graduate_id')
+    )
     op.create_table('inbox_item',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('outbox_id', sa.Integer(), nullable=False),
@@ -347,20 +476,52 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_inbox_item_phone'), ['phone'], unique=False)
         batch_op.create_index(batch_op.f('ix_inbox_item_user_id'), ['user_id'], unique=False)
 
+    op.create_table('service_rating',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('graduate_id', sa.Integer(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('visit_on', sa.Date(), nullable=False),
+    sa.Column('rating', sqlmodel.sql.sqltypes.AutoString(length=4), nullable=False),
+    sa.Column('comment', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('created_at', jobbridge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['graduate_id'], ['graduate.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['staff_id'], ['app_user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('graduate_id', 'visit_on')
+    )
+    with op.batch_alter_table('service_rating', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_service_rating_graduate_id'), ['graduate_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_service_rating_staff_id'), ['staff_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('service_rating', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_service_rating_staff_id'))
+        batch_op.drop_index(batch_op.f('ix_service_rating_graduate_id'))
+
+    op.drop_table('service_rating')
     with op.batch_alter_table('inbox_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbox_item_user_id'))
         batch_op.drop_index(batch_op.f('ix_inbox_item_phone'))
 
     op.drop_table('inbox_item')
+    op.drop_table('graduate_hardship')
+    with op.batch_alter_table('graduate_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_graduate_event_graduate_id'))
+        batch_op.drop_index(batch_op.f('ix_graduate_event_at'))
+
+    op.drop_table('graduate_event')
     with op.batch_alter_table('vacancy_benefit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_vacancy_benefit_benefit'))
 
     op.drop_table('vacancy_benefit')
+    with op.batch_alter_table('policy_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_policy_version_policy_id'))
+
+    op.drop_table('policy_version')
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_message_vacancy_id'))
         batch_op.drop_index(batch_op.f('ix_outbox_message_user_id'))
@@ -376,6 +537,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_interest_user_id'))
 
     op.drop_table('interest')
+    with op.batch_alter_table('graduate', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_graduate_responsible_staff_id'))
+        batch_op.drop_index(batch_op.f('ix_graduate_phone'))
+        batch_op.drop_index(batch_op.f('ix_graduate_next_action_on'))
+        batch_op.drop_index(batch_op.f('ix_graduate_file_status'))
+
+    op.drop_table('graduate')
     with op.batch_alter_table('coordinator_area', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_coordinator_area_user_id'))
 
@@ -419,6 +587,7 @@ def downgrade() -> None:
     op.drop_table('village')
     op.drop_table('town_adjacency')
     op.drop_table('town')
+    op.drop_table('policy')
     with op.batch_alter_table('occupation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_occupation_parent_code'))
         batch_op.drop_index(batch_op.f('ix_occupation_name'))
