@@ -21,7 +21,7 @@ from jobbridge.errors import DomainError
 from jobbridge.validation import ValidationError
 from jobbridge_web import errors, templating
 from jobbridge_web.deps import AuthMiddleware, provide_db
-from jobbridge_web.routes import auth, geo_admin, home, reference, staff
+from jobbridge_web.routes import auth, geo_admin, graduates, graduates_api, home, policies, reference, staff
 from jobbridge_web.stores import DatabaseStore
 
 HERE = Path(__file__).parent
@@ -60,6 +60,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *reference.handlers,
             *staff.handlers,
             *geo_admin.handlers,
+            *graduates.handlers,
+            *graduates_api.handlers,
+            *policies.handlers,
             create_static_files_router(path="/static", directories=[HERE / "static"], name="static"),
         ],
         dependencies={"db": Provide(provide_db)},

@@ -30,6 +30,11 @@ def cmd_seed(args: argparse.Namespace) -> int:
     with session_scope() as session:
         report = load_reference_data(session=session)
     print(f"参考数据：新增 {report.inserted or 0}，更新 {report.updated or 0}")
+    from jobbridge.policies.catalogue import seed_policy_catalogue
+
+    with session_scope() as session:
+        policies = seed_policy_catalogue(session=session)
+    print(f"政策目录：新增 {policies['inserted']}，更新 {policies['updated']}，保留工作人员修改 {policies['kept_staff_edit']}")
     if args.demo:
         from jobbridge.demo import load_demo_data
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -9,6 +12,7 @@ from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
+from jobbridge.config import get_settings
 from jobbridge.db import utcnow
 from jobbridge.employers.browse_filters import (
     MAX_PAGE_SIZE,
@@ -22,7 +26,7 @@ from jobbridge.employers.models import Employer, Vacancy, VacancyBenefit
 from jobbridge.employers.pay import Pay
 from jobbridge.employers.vacancies import today_local
 from jobbridge.errors import DomainError
-from jobbridge.geo.models import Town, Village
+from jobbridge.geo.models import Town, TownAdjacency, Village
 from jobbridge.geo.service import adjacency
 from jobbridge.vocab import BENEFITS, EMPLOYMENT_TYPES
 
@@ -31,6 +35,7 @@ __all__ = ["BANDS", "Facet", "Facets", "SearchResult", "VacancyCard", "VacancyFi
 
 # How near a vacancy is to the person's village, nearest first (labels follow TRAVEL_RANGES).
 BANDS = ("本村", "本镇", "邻镇", "其他镇街")
+MAX_PAGE = 10_000
 UNCLASSIFIED = "未分类"
 
 V = Vacancy.__table__
@@ -99,8 +104,10 @@ class SearchResult:
 
 def public_conditions(*, today: date) -> list[ColumnElement]:
     """What makes a vacancy public: published, still valid, and its employer verified (suspension hides at once)."""
-    verified = select(E.c.id).where(E.c.status == "verified")
-    return [V.c.status == "published", V.c.valid_until >= today, V.c.employer_id.in_(verified)]
+    # A correlated EXISTS, not IN (...): SQLite would otherwise drive the scan from the employer_id index.
+    owner = E.alias("owner")
+    verified = exists().where(owner.c.id == V.c.employer_id, owner.c.status == "verified")
+    return [V.c.status == "published", V.c.valid_until >= today, verified]
 
 
 def _conditions(*, session: Session, cf: CleanFilters, today: date, now: datetime) -> list[ColumnElement]:
@@ -111,14 +118,15 @@ def _conditions(*, session: Session, cf: CleanFilters, today: date, now: datetim
         conds.append(V.c.village_code == cf.village)
     if cf.employment_type:
         conds.append(V.c.employment_type == cf.employment_type)
+    sqlite = session.get_bind().dialect.name == "sqlite"
     for term in cf.terms:
-        conds.append(V.c.search_text.contains(term, autoescape=True))
+        conds.append(_contains(V.c.search_text, term, sqlite=sqlite))
     if cf.occupation_prefix:
         conds.append(_code_match(cf.occupation_prefix, cf.occupation_exact))
     if cf.occupation_keyword:
         by_name = [_code_match(p, exact) for p, exact in
                    occupation_keyword_prefixes(session=session, keyword=cf.occupation_keyword)]
-        conds.append(or_(V.c.search_text.contains(cf.occupation_keyword, autoescape=True), *by_name))
+        conds.append(or_(_contains(V.c.search_text, cf.occupation_keyword, sqlite=sqlite), *by_name))
     if cf.min_pay:
         conds.append(func.coalesce(V.c.pay_monthly_max, V.c.pay_monthly_min) >= cf.min_pay)
     if cf.education_levels is not None:
@@ -128,6 +136,11 @@ def _conditions(*, session: Session, cf: CleanFilters, today: date, now: datetim
     if cf.posted_within:
         conds.append(V.c.published_at >= now - timedelta(days=cf.posted_within))
     return conds
+
+
+def _contains(column: ColumnElement, term: str, *, sqlite: bool) -> ColumnElement:
+    # SQLite's LIKE compares character by character; instr() finds a substring several times faster.
+    return func.instr(column, term) > 0 if sqlite else column.contains(term, autoescape=True)
 
 
 def _code_match(prefix: str, exact: bool) -> ColumnElement:
@@ -159,20 +172,94 @@ def _order_by(cf: CleanFilters, neighbours: frozenset[str]) -> list:
 
 def search_vacancies(*, session: Session, filters: VacancyFilters, page: int = 1, page_size: int = 20,
                      today: date | None = None) -> SearchResult:
-    """One page of public vacancies matching the filters, with the total and facet counts over the filtered set."""
-    if not isinstance(page, int) or page < 1 or page > 10_000:
-        raise DomainError("页码应为1到10000之间的整数", code="filter.page", field="page")
+    """One page of public vacancies matching the filters, with the total and facet counts over the filtered set.
+
+    The result is shared with other callers through the cache: treat it as read-only.
+    """
+    if not isinstance(page, int) or page < 1 or page > MAX_PAGE:
+        raise DomainError(f"页码应为1到{MAX_PAGE}之间的整数", code="filter.page", field="page")
     if not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise DomainError(f"每页条数应在1到{MAX_PAGE_SIZE}之间", code="filter.page_size", field="page_size")
     cf = clean_filters(session=session, filters=filters)
     today = today or today_local()
+    key = None
+    if _cache_enabled():
+        key = (str(session.get_bind().url), cf, page, page_size, today, data_stamp(session=session))
+        hit = RESULTS.get(key)
+        if hit is not None:
+            return hit
     conds = _conditions(session=session, cf=cf, today=today, now=utcnow())
     neighbours = adjacency(session=session).get(cf.near_town, frozenset()) if cf.near_town else frozenset()
     towns = dict(session.execute(select(Town.code, Town.name).order_by(Town.sort_order)).all())
     total, facets = _facets(session=session, conds=conds, towns=towns)
     items = _page(session=session, cf=cf, conds=conds, neighbours=neighbours, towns=towns, page=page,
                   page_size=page_size) if total else []
-    return SearchResult(total=total, page=page, page_size=page_size, items=items, facets=facets, filters=cf)
+    result = SearchResult(total=total, page=page, page_size=page_size, items=items, facets=facets, filters=cf)
+    if key is not None:
+        RESULTS.put(key, result)
+    return result
+
+
+# --- Result cache ------------------------------------------------------------------------------------------
+# Public search is read far more often than vacancies change, and counting facets over thousands of rows is
+# the expensive part. Results are kept per filter set and page, keyed by a change stamp read from indexed
+# columns, so any publish, edit, expiry, suspension or adjacency edit is seen by the next request in every
+# process. The TTL bounds staleness from writes the stamp cannot see (e.g. two commits landing out of order).
+
+
+class _ResultCache:
+    """A small thread-safe LRU with a time limit."""
+
+    def __init__(self, *, size: int, ttl: float) -> None:
+        self.size, self.ttl = size, ttl
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> SearchResult | None:
+        with self._lock:
+            entry = self._items.get(key)
+            if entry is None:
+                return None
+            stored, value = entry
+            if time.monotonic() - stored > self.ttl:
+                del self._items[key]
+                return None
+            self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value: SearchResult) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic(), value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+RESULTS = _ResultCache(size=512, ttl=30.0)
+CACHE_SWITCH: dict[str, bool | None] = {"enabled": None}  # None: on everywhere except the test environment
+
+
+def _cache_enabled() -> bool:
+    switch = CACHE_SWITCH["enabled"]
+    return get_settings().env != "test" if switch is None else switch
+
+
+def data_stamp(*, session: Session) -> tuple:
+    """Changes whenever a vacancy, an employer or the town adjacency changes (max() of indexed columns)."""
+    adj = TownAdjacency.__table__
+    row = session.execute(select(
+        select(func.max(V.c.updated_at)).scalar_subquery(),
+        select(func.max(V.c.id)).scalar_subquery(),
+        select(func.max(E.c.updated_at)).scalar_subquery(),
+        select(func.max(E.c.id)).scalar_subquery(),
+        select(func.count()).select_from(adj).scalar_subquery(),
+        select(func.max(adj.c.updated_at)).scalar_subquery(),
+    )).one()
+    return tuple(row)
 
 
 def _facets(*, session: Session, conds: list, towns: dict[str, str]) -> tuple[int, Facets]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, Column
@@ -10,7 +11,11 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from jobbridge.db import aware_field, utcnow
 from jobbridge.employers.models import Vacancy
 from jobbridge.employers.pay import Pay
-from jobbridge.errors import DomainError
+from jobbridge.errors import DomainError, NotFound
+
+log = logging.getLogger(__name__)
+# Only postings others can see or staff are about to see count as an earlier copy of the same job.
+_LIVE_STATUSES = ("pending", "published")
 
 
 class ComplianceRule(SQLModel, table=True):
@@ -25,22 +30,51 @@ class ComplianceRule(SQLModel, table=True):
     created_at: datetime = aware_field(now=True)
 
 
-def active_rules(*, session: Session) -> list:
-    """Packaged rules plus the active staff rules."""
-    from jobbridge.employers.compliance import load_rules
+def staff_rules(*, session: Session) -> list[ComplianceRule]:
+    """Every rule staff added, newest first (active or not)."""
+    return list(session.exec(select(ComplianceRule).order_by(col(ComplianceRule.id).desc())))
 
-    extra = [row.rule for row in session.exec(select(ComplianceRule).where(ComplianceRule.is_active == True))]  # noqa: E712
+
+def active_rules(*, session: Session) -> list:
+    """Packaged rules plus the active staff rules (a stored rule that no longer loads is skipped and logged)."""
+    from jobbridge.employers.compliance import load_rules, validate_rule_dict
+
+    seen = {rule.id for rule in load_rules()}
+    extra = []
+    for row in session.exec(select(ComplianceRule).where(ComplianceRule.is_active == True)):  # noqa: E712
+        problems = validate_rule_dict(row.rule)
+        rule_id = row.rule.get("id") if isinstance(row.rule, dict) else None
+        if problems or rule_id in seen:
+            # One bad staff rule must not stop every employer from submitting vacancies.
+            log.warning("skipping staff compliance rule %s: %s", row.id, "; ".join(problems) or "duplicate id")
+            continue
+        seen.add(rule_id)
+        extra.append(row.rule)
     return load_rules(extra=extra)
 
 
 def add_rule(*, session: Session, rule: dict, staff_id: int | None) -> ComplianceRule:
-    """Store a staff rule after checking it compiles."""
-    from jobbridge.employers.compliance import validate_rule_dict
+    """Store a staff rule after checking it compiles and its id is new."""
+    from jobbridge.employers.compliance import load_rules, validate_rule_dict
 
     problems = validate_rule_dict(rule)
     if problems:
         raise DomainError("；".join(problems), code="rule.invalid", field="rule")
+    taken = {r.id for r in load_rules()} | {row.rule.get("id") for row in staff_rules(session=session)}
+    if rule["id"] in taken:
+        raise DomainError(f"规则编号“{rule['id']}”已存在，请换一个编号", code="rule.duplicate", field="id")
     row = ComplianceRule(rule=rule, created_by=staff_id)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def set_rule_active(*, session: Session, rule_id: int, active: bool) -> ComplianceRule:
+    """Switch a staff rule on or off (rules are kept, never deleted, so past findings stay explained)."""
+    row = session.get(ComplianceRule, rule_id)
+    if row is None:
+        raise NotFound("没有找到该规则", code="rule.not_found")
+    row.is_active = active
     session.add(row)
     session.flush()
     return row
@@ -67,7 +101,7 @@ def check_against_rules(*, session: Session, vacancy: Vacancy) -> tuple[list[dic
         for v in session.exec(
             select(Vacancy).where(
                 Vacancy.employer_id == vacancy.employer_id, Vacancy.id != vacancy.id,
-                col(Vacancy.created_at) >= now - timedelta(days=30),
+                col(Vacancy.status).in_(_LIVE_STATUSES), col(Vacancy.created_at) >= now - timedelta(days=30),
             )
         )
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from jobbridge.db import aware_field
@@ -48,14 +48,20 @@ class Employer(SQLModel, table=True):
     verified_by: int | None = Field(default=None, description="Staff user id (no FK: users reference employers)")
     is_demo: bool = False
     created_at: datetime = aware_field(now=True)
-    updated_at: datetime = aware_field(now=True)
+    updated_at: datetime = aware_field(now=True, index=True)
 
 
 class Vacancy(SQLModel, table=True):
     """A job posting with structured fields."""
 
     __tablename__ = "vacancy"
-    __table_args__ = (UniqueConstraint("employer_id", "source_ref"),)
+    __table_args__ = (
+        UniqueConstraint("employer_id", "source_ref"),
+        # Public search: equality on status and town, newest first, and the facet columns so counting reads
+        # only the index.
+        Index("ix_vacancy_browse", "status", "town_code", "published_at", "valid_until", "employment_type",
+              "occupation_code", "employer_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     employer_id: int = Field(foreign_key="employer.id", index=True)
@@ -94,7 +100,7 @@ class Vacancy(SQLModel, table=True):
     published_at: datetime | None = aware_field(index=True)
     closed_at: datetime | None = aware_field()
     created_at: datetime = aware_field(now=True)
-    updated_at: datetime = aware_field(now=True)
+    updated_at: datetime = aware_field(now=True, index=True)
 
 
 class VacancyBenefit(SQLModel, table=True):

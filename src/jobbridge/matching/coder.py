@@ -86,8 +86,15 @@ def occupation_table() -> dict[str, OccupationRow]:
             aliases = [a.strip() for a in rec["alias"].split(",") if a.strip()]
             row = merged.setdefault(
                 code,
-                {"level": 0, "name": _MARKER.sub("", raw_name), "definition": "", "tasks": "", "aliases": [],
-                 "digital": False, "green": False},
+                {
+                    "level": 0,
+                    "name": _MARKER.sub("", raw_name),
+                    "definition": "",
+                    "tasks": "",
+                    "aliases": [],
+                    "digital": False,
+                    "green": False,
+                },
             )
             # A 小类 with no 细类 children is listed both as level 3 and level 4; the leaf reading wins.
             row["level"] = max(row["level"], int(rec["level"]))
@@ -250,6 +257,8 @@ class CoderParams:
     sub_slope: float = 0.5  # added per unit of title length the contained alias covers
     core_exact: float = 0.95  # discount for the title minus 助理/经理/高级… (a rank-stripped variant)
     null_score: float = 0.45  # score of the "none of these" competitor in the softmax
+    head_bonus: float = 0.05  # added to the cosine when a title and an alias end in the same two characters
+    entry_floor: float = 0.2  # alias similarities below this are ignored (they never decide anything)
     generic_codes: int = 3  # a title contained in aliases of this many codes is generic: capped at null_score
     later_segment: float = 0.95  # discount for the second and later role segments of a title
     thresholds: tuple[float, ...] = (0.0, 0.3, 0.4, 0.45, 0.5)  # mass needed to descend to level 1..4
@@ -273,7 +282,7 @@ class OccupationCoder:
         both = self._vec.fit_transform(self.entry_texts + docs)
         self._df = np.asarray((both > 0).sum(axis=0)).ravel()
         self._entries_t = both[: len(self.entry_texts)].T.tocsr()
-        doc_rows = both[len(self.entry_texts):].tocsc()
+        doc_rows = both[len(self.entry_texts) :].tocsc()
         # Characters common to most definitions (的, 人, 员 …) make the product slow and say little; drop them.
         common = np.asarray((doc_rows > 0).sum(axis=0)).ravel() > self.params.doc_max_df * len(docs)
         doc_rows = doc_rows @ sparse.diags((~common).astype(np.float32))
@@ -305,18 +314,21 @@ class OccupationCoder:
         self.entry_texts: list[str] = []
         self.entry_code: list[int] = []
         self.entry_from_file: list[bool] = []
-        starts = []
         for i, code in enumerate(self._codes):
-            starts.append(len(self.entry_texts))
             for text, from_file in per_code[code].items():
                 self.entry_texts.append(text)
                 self.entry_code.append(i)
                 self.entry_from_file.append(from_file)
-        self._starts = np.array(starts)
+        self._entry_code_arr = np.asarray(self.entry_code)
         self._lookup: dict[str, list[int]] = {}
         for eid, text in enumerate(self.entry_texts):
             self._lookup.setdefault(text.replace(" ", ""), []).append(eid)
         self._maxlen = max(len(t) for t in self._lookup)
+        self._tail_ids: dict[str, int] = {}
+        self._entry_tail = np.array(
+            [self._tail_ids.setdefault(t[-2:], len(self._tail_ids)) for t in self.entry_texts]
+        )
+        self._prefixes = {t[:k] for t in self._lookup for k in range(2, len(t) + 1)}
         # Which codes have an entry strictly containing a string: generic words (经理, 操作员) hit many codes.
         self._containers: dict[str, set[int]] = {}
         for text, ids in self._lookup.items():
@@ -341,9 +353,12 @@ class OccupationCoder:
         p = self.params
         hits: dict[int, float] = {}
         n = len(segment)
-        for i in range(n):
+        for i in range(n - 1):
             for j in range(i + 2, min(n, i + self._maxlen) + 1):
-                ids = self._lookup.get(segment[i:j])
+                piece = segment[i:j]
+                if piece not in self._prefixes:
+                    break  # no entry starts with this piece, so no longer piece can match either
+                ids = self._lookup.get(piece)
                 if not ids:
                     continue
                 if j - i == n:
@@ -353,45 +368,64 @@ class OccupationCoder:
                     base = p.sub_suffix if j == n else p.sub_inner
                     value = min(0.95, base + p.sub_slope * (j - i) / n)
                 for eid in ids:
-                    hits[eid] = max(hits.get(eid, 0.0), value)
+                    if hits.get(eid, 0.0) < value:
+                        hits[eid] = value
         return hits
 
-    def _score_segments(self, segments: list[str], exclude: np.ndarray | None = None) -> np.ndarray:
-        """Per-code scores for each role segment; `exclude[i]` masks one entry for row i (leave-one-out)."""
-        p = self.params
-        x = self._vec.transform(segments)
-        if exclude is not None:
-            # A held-out alias's n-grams found nowhere else would be unknown to a real coder: drop them.
-            x = x.tocsc()
-            x.data[np.repeat(self._df[np.arange(x.shape[1])] == 1, np.diff(x.indptr))] = 0.0
+    def _vectors(self, texts: list[str], held_out: np.ndarray | None) -> sparse.csr_matrix:
+        """TF-IDF rows; for held-out rows the n-grams found in no other entry or definition are dropped."""
+        x = self._vec.transform(texts)
+        if held_out is not None and held_out.any():
+            # A real coder would not know an n-gram that only the held-out alias contains.
+            x = x.tocoo()
+            x.data[held_out[x.row] & (self._df[x.col] == 1)] = 0.0
             x = normalize(x.tocsr())
-        sims = (x @ self._entries_t).toarray()
-        for i, seg in enumerate(segments):
-            for eid, value in self._substring_hits(seg.replace(" ", "")).items():
-                if sims[i, eid] < value:
-                    sims[i, eid] = value
+        return x
+
+    def _segment_evidence(
+        self, keys: list[tuple[str, int]], x: sparse.csr_matrix, exclude: np.ndarray | None
+    ) -> tuple[np.ndarray, ...]:
+        """Alias evidence as (segment, code, score) triples: cosine to entries plus alias containment."""
+        p = self.params
+        segments = [text for text, _ in keys]
+        sims = (x @ self._entries_t).tocoo()
+        keep = sims.data >= p.entry_floor  # weaker similarities never decide anything
+        s_rows, s_eids, s_vals = sims.row[keep], sims.col[keep], sims.data[keep]
+        if p.head_bonus:
+            # Chinese job titles end in their head noun (…编辑, …老师): a shared ending is extra evidence.
+            seg_tail = np.array([self._tail_ids.get(t[-2:], -2) for t in segments])
+            s_vals[seg_tail[s_rows] == self._entry_tail[s_eids]] += p.head_bonus
+        hits = [(i, eid, v) for i, seg in enumerate(segments) for eid, v in self._substring_hits(seg).items()]
+        h_rows, h_eids, h_vals = (np.array(col) for col in zip(*hits, strict=True)) if hits else ([], [], [])
+        rows = np.concatenate([s_rows, h_rows]).astype(np.int64)
+        eids = np.concatenate([s_eids, h_eids]).astype(np.int64)
+        vals = np.concatenate([s_vals, h_vals]).astype(np.float32)
         if exclude is not None:
-            rows = np.flatnonzero(exclude >= 0)
-            sims[rows, exclude[rows]] = 0.0
-        per_code = np.maximum.reduceat(sims, self._starts, axis=1)
-        for i, seg in enumerate(segments):
-            holders = self._containers.get(seg.replace(" ", ""), ())
-            if len(holders) >= p.generic_codes and seg.replace(" ", "") not in self._lookup:
-                # A generic word says little about which of its many longer aliases is meant.
-                cols = np.fromiter(holders, dtype=np.int64)
-                per_code[i, cols] = np.minimum(per_code[i, cols], p.null_score)
-        per_code += p.def_weight * (x @ self._docs_t).toarray()
-        return per_code
+            kept = exclude[rows] != eids
+            rows, eids, vals = rows[kept], eids[kept], vals[kept]
+        codes = self._entry_code_arr[eids]
+        n_codes = len(self._codes)
+        generic = [
+            i * n_codes + np.fromiter(holders, dtype=np.int64)
+            for i, seg in enumerate(segments)
+            if seg not in self._lookup and len(holders := self._containers.get(seg, ())) >= p.generic_codes
+        ]
+        if generic:
+            # A generic word (经理, 操作员) says little about which of its many longer aliases is meant.
+            capped = np.isin(rows * n_codes + codes, np.concatenate(generic))
+            vals[capped] = np.minimum(vals[capped], p.null_score)
+        return rows, codes, vals
 
     def _title_scores(self, titles: list[str], exclude: np.ndarray | None = None) -> np.ndarray:
-        """Per-code scores for each title: best over its role segments, later segments slightly discounted."""
+        """Per-code scores for each title: best over its role segments (later ones discounted) + definition match."""
         p = self.params
         unique: dict[tuple[str, int], int] = {}
-        owner, row, weight = [], [], []
+        owner, row, weight, whole = [], [], [], []
         for t, title in enumerate(titles):
             ex = -1 if exclude is None else int(exclude[t])
-            parts = split_segments(normalize_text(title)) or [""]
-            for k, part in enumerate(parts):
+            normalized = normalize_text(title)
+            whole.append(normalized)
+            for k, part in enumerate(split_segments(normalized)):
                 w = 1.0 if k == 0 else p.later_segment
                 # Rank-stripped variants ("电商运营专员" → "电商运营") are scored too, slightly discounted.
                 for text in (part, *strip_rank(part)):
@@ -399,11 +433,34 @@ class OccupationCoder:
                     row.append(unique.setdefault((text, ex), len(unique)))
                     weight.append(w if text == part else w * p.core_exact)
         keys = list(unique)
-        seg_exclude = None if exclude is None else np.array([ex for _, ex in keys])
-        scores = self._score_segments([text for text, _ in keys], seg_exclude)
-        scores = scores[np.array(row)] * np.array(weight, np.float32)[:, None]
-        first = np.flatnonzero(np.r_[True, np.diff(owner) != 0])
-        return np.maximum.reduceat(scores, first, axis=0)
+        seg_exclude = None if exclude is None else np.array([ex for _, ex in keys], dtype=np.int64)
+        # Whole titles usually equal their only segment; vectorise each distinct text once.
+        for t, text in enumerate(whole):
+            whole[t] = unique.setdefault((text, -1 if exclude is None else int(exclude[t])), len(unique))
+        all_keys = list(unique)
+        held = None if exclude is None else np.array([ex >= 0 for _, ex in all_keys])
+        x = self._vectors([text for text, _ in all_keys], held)
+        rows, codes, vals = self._segment_evidence(keys, x[: len(keys)], seg_exclude)
+        # Fan each segment's triples out to every title occurrence that uses the segment.
+        order = np.argsort(rows, kind="stable")
+        rows, codes, vals = rows[order], codes[order], vals[order]
+        counts = np.bincount(rows, minlength=len(keys))
+        starts = np.cumsum(counts) - counts
+        pair_row = np.asarray(row, dtype=np.int64)
+        pair_n = counts[pair_row]
+        pair_of = np.repeat(np.arange(len(pair_row)), pair_n)
+        within = np.arange(pair_n.sum()) - np.repeat(np.cumsum(pair_n) - pair_n, pair_n)
+        tri = starts[pair_row][pair_of] + within
+        t_title = np.asarray(owner, dtype=np.int64)[pair_of]
+        t_code, t_val = codes[tri], vals[tri] * np.asarray(weight, dtype=np.float32)[pair_of]
+        last = np.lexsort((t_val, t_code, t_title))
+        t_title, t_code, t_val = t_title[last], t_code[last], t_val[last]
+        top = np.ones(len(t_title), dtype=bool)  # last of each (title, code) run holds the maximum
+        top[:-1] = (t_title[1:] != t_title[:-1]) | (t_code[1:] != t_code[:-1])
+        scores = np.zeros((len(titles), len(self._codes)), dtype=np.float32)
+        scores[t_title[top], t_code[top]] = t_val[top]
+        scores += p.def_weight * (x[np.asarray(whole)] @ self._docs_t).toarray()
+        return scores
 
     def _decide(self, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Softmax over the top-k codes, subtree masses, then a top-down walk while the mass clears the threshold."""
@@ -451,23 +508,31 @@ class OccupationCoder:
                 out.append(CodeResult(title=title, code="", name=ABSTAIN_NAME, level=0, confidence=0.0))
                 continue
             code = self._codes[i]
-            out.append(CodeResult(title=title, code=code, name=self.table[code].name,
-                                  level=self.table[code].level, confidence=round(float(cf), 4)))
+            out.append(
+                CodeResult(
+                    title=title,
+                    code=code,
+                    name=self.table[code].name,
+                    level=self.table[code].level,
+                    confidence=round(float(cf), 4),
+                )
+            )
         return out
 
     def code(self, title: str, description: str | None = None) -> CodeResult:
         """Code one title; a description, when present, nudges towards occupations whose definition it resembles."""
         return self.code_many([title], descriptions=[description])[0]
 
-    def code_many(self, titles: list[str], *, descriptions: list[str | None] | None = None,
-                  batch_size: int = 1024) -> list[CodeResult]:
+    def code_many(
+        self, titles: list[str], *, descriptions: list[str | None] | None = None, batch_size: int = 1024
+    ) -> list[CodeResult]:
         """Code many titles in vectorised batches (same answers as calling code() on each)."""
         out: list[CodeResult] = []
         for start in range(0, len(titles), batch_size):
-            chunk = list(titles[start:start + batch_size])
+            chunk = list(titles[start : start + batch_size])
             scores = self._title_scores(chunk)
             if descriptions is not None:
-                scores += self._description_scores(descriptions[start:start + batch_size])
+                scores += self._description_scores(descriptions[start : start + batch_size])
             out.extend(self._results(chunk, scores))
         return out
 
@@ -475,8 +540,8 @@ class OccupationCoder:
         """Code titles with one index entry masked per title (entry ids; used by leave-one-alias-out)."""
         out: list[CodeResult] = []
         for start in range(0, len(titles), 1024):
-            chunk = list(titles[start:start + 1024])
-            mask = np.asarray(exclude[start:start + 1024])
+            chunk = list(titles[start : start + 1024])
+            mask = np.asarray(exclude[start : start + 1024])
             out.extend(self._results(chunk, self._title_scores(chunk, mask)))
         return out
 

@@ -44,7 +44,9 @@ def score_levels(results: list[CodeResult], truths: list[str]) -> dict[int, dict
     return out
 
 
-def evaluate_coder(*, coder: OccupationCoder, rows: Iterable[Mapping[str, str]], use_descriptions: bool = False) -> dict:
+def evaluate_coder(
+    *, coder: OccupationCoder, rows: Iterable[Mapping[str, str]], use_descriptions: bool = False
+) -> dict:
     """Code each row's title (and description when asked) and score it against the row's code at every level."""
     rows = list(rows)
     titles = [r["title"] for r in rows]
@@ -102,5 +104,7 @@ def format_levels(levels: Mapping[int, Mapping[str, float]]) -> str:
     """A small fixed-width table of per-level figures for printing."""
     lines = ["level      n  coverage  precision  accuracy"]
     for k, m in levels.items():
-        lines.append(f"{k:>5} {int(m['n']):>6}  {m['coverage']:>8.3f}  {m['precision']:>9.3f}  {m['accuracy']:>8.3f}")
+        lines.append(
+            f"{k:>5} {int(m['n']):>6}  {m['coverage']:>8.3f}  {m['precision']:>9.3f}  {m['accuracy']:>8.3f}"
+        )
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from jobbridge.matching.signals import (
     POPULARITY_HALF,
     RULES,
     TEXT_FLOOR,
+    WHAT_SIGNALS,
     ProfileFacts,
 )
 from jobbridge.matching.store import Columns, Interner
@@ -101,11 +102,11 @@ def signal_arrays(
     def wanted(name: str) -> bool:
         return weights.of(name) != 0.0
 
-    if text is not None and wanted("text"):
+    if text is not None:
         sig["text"] = np.where(text >= TEXT_FLOOR, text, 0.0)
-    if history is not None and wanted("history"):
+    if history is not None:
         sig["history"] = np.where(history >= TEXT_FLOOR, history, 0.0)
-    if p.occupation_codes and wanted("occupation"):
+    if p.occupation_codes:
         sig["occupation"] = _occupation(p, cols, lk)
     if p.town:
         band = _distance(p, cols, lk, geography)
@@ -127,18 +128,24 @@ def signal_arrays(
         ok = ~(p.age < lo) & ~(p.age > hi)
         sig["age"] = (has & ok).astype(np.float64)
         breach["age"] = has & ~ok
-    if p.pay is not None and wanted("pay"):
+    if p.pay is not None:
         sig["pay"] = np.where(cols["pay_min"] >= p.pay, 1.0, np.where(cols["pay_max"] >= p.pay, 0.5, 0.0))
-    if p.types and wanted("employment_type"):
+    if p.types:
         sig["employment_type"] = np.isin(cols["etype"], [lk.etypes.get(t) for t in p.types]).astype(np.float64)
+    matched = np.zeros(cols.n, dtype=bool)
+    for name in WHAT_SIGNALS:
+        if name in sig:
+            matched |= sig[name] > 0
+    if not matched.any():
+        return sig, breach
     if wanted("freshness"):
         pub = cols["published"]
         days = (p.now_ts - pub) / 86400.0
         fresh = np.clip((FRESH_ZERO_DAYS - days) / (FRESH_ZERO_DAYS - FRESH_FULL_DAYS), 0.0, 1.0)
-        sig["freshness"] = np.where(np.isnan(pub), 0.0, fresh)
+        sig["freshness"] = np.where(np.isnan(pub) | ~matched, 0.0, fresh)
     if wanted("popularity"):
         pop = cols["popularity"]
-        sig["popularity"] = pop / (pop + POPULARITY_HALF)
+        sig["popularity"] = np.where(matched, pop / (pop + POPULARITY_HALF), 0.0)
     return sig, breach
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from jobbridge.matching.coder import proximity_level
 from jobbridge.matching.features import Lookups, score_rows, signal_arrays
@@ -27,7 +26,7 @@ from jobbridge.matching.signals import (
     reasons_for,
 )
 from jobbridge.matching.store import Columns, RowStore
-from jobbridge.matching.textvec import DocVectorizer
+from jobbridge.matching.textvec import DocVectorizer, l2_rows
 from jobbridge.vocab import education_rank
 
 __all__ = ["FORMAT_VERSION", "MatchIndex"]
@@ -42,7 +41,7 @@ def _prune_row(vec: sparse.csr_matrix, max_terms: int) -> sparse.csr_matrix:
     if vec.nnz > max_terms:
         cut = np.partition(vec.data, vec.nnz - max_terms)[vec.nnz - max_terms]
         vec = sparse.csr_matrix(vec.multiply(vec >= cut))
-    return normalize(vec)
+    return l2_rows(sparse.csr_matrix(vec, dtype=np.float32))
 
 
 class MatchIndex:
@@ -101,7 +100,7 @@ class MatchIndex:
         rows = self._rows.append(matrix)
         self._cols.grow_to(rows.stop)
         sl = slice(rows.start, rows.stop)
-        lk, geo = self._lk, self.geography
+        lk = self._lk
         values: dict[str, list] = {name: [] for name in ("id", "place", "city", "occ", "edu", "etype", "employer")}
         values |= {f"occ{i}": [] for i in range(1, 5)}
         numbers: dict[str, list] = {name: [] for name in ("age_min", "age_max", "pay_min", "pay_max", "published")}
@@ -225,15 +224,22 @@ class MatchIndex:
         facts = ProfileFacts.of(profile, now=now, geography=self.geography, seen_cities=seen, has_history=hvec is not None)
         return facts, qvec, hvec
 
-    def _sims(self, qvec, hvec) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """Cosine of every row with the text and history vectors (None when a vector is absent)."""
+    @staticmethod
+    def _query(qvec, hvec) -> tuple[np.ndarray, np.ndarray] | None:
+        """(columns, values per vector) of the text and history vectors that are present."""
         vecs = [v for v in (qvec, hvec) if v is not None]
         if not vecs:
-            return None, None
+            return None
         stacked = sparse.csr_matrix(sparse.vstack(vecs))
         cols = np.unique(stacked.indices)
-        dense = stacked[:, cols].toarray()
-        out = iter(self._rows.dot(cols, dense))
+        return cols, stacked[:, cols].toarray()
+
+    def _sims(self, qvec, hvec, rows: np.ndarray | None = None) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Cosine of every row (or the given rows) with the text and history vectors (None when absent)."""
+        query = self._query(qvec, hvec)
+        if query is None:
+            return None, None
+        out = iter(self._rows.dot(*query) if rows is None else self._rows.dot_rows(rows, *query))
         return (next(out) if qvec is not None else None), (next(out) if hvec is not None else None)
 
     # -- ranking ----------------------------------------------------------------------------------------
@@ -344,16 +350,14 @@ class MatchIndex:
         weights = weights or self.weights
         facts, qvec, hvec = self._profile(profile, now)
         out = []
-        for vacancy_id in doc_ids:
-            row = self._row_of.get(vacancy_id)
-            if row is None:
-                continue
-            vec = self._rows.rows(np.array([row]))
-            t = float((vec @ qvec.T).toarray()[0, 0]) if qvec is not None else 0.0
-            h = float((vec @ hvec.T).toarray()[0, 0]) if hvec is not None else 0.0
-            sig, breach = pair_signals(facts, self._facts(row), text_sim=t, history_sim=h, geography=self.geography)
+        rows = np.array([self._row_of[i] for i in doc_ids if i in self._row_of], dtype=np.int64)
+        text, history = self._sims(qvec, hvec, rows)
+        for j, row in enumerate(rows):
+            t = float(text[j]) if text is not None else 0.0
+            h = float(history[j]) if history is not None else 0.0
+            sig, breach = pair_signals(facts, self._facts(int(row)), text_sim=t, history_sim=h, geography=self.geography)
             score, _ = combine(sig, breach, weights=weights, hard=hard)
-            out.append(self._match(facts, row, score, weights, text_sim=t, history_sim=h))
+            out.append(self._match(facts, int(row), score, weights, text_sim=t, history_sim=h))
         return out
 
     def rank_people(

@@ -46,6 +46,10 @@ TRAVEL_BANDS: dict[str, frozenset[str]] = {
 }
 TYPE_LABEL = {t: t for t in EMPLOYMENT_TYPES} | {"零工日结": "日结"}
 RULES = ("education", "age", "travel")
+# Signals about what work the person wants. Freshness and popularity only count for a vacancy that matches
+# on at least one of these: "newly posted" is no reason to show someone work they never asked for.
+WHAT_SIGNALS = ("text", "history", "occupation", "employment_type", "pay")
+PRIOR_SIGNALS = ("freshness", "popularity")
 
 NameLookup = Callable[[str], str | None]
 
@@ -191,6 +195,9 @@ def pair_signals(
         s["freshness"] = min(1.0, max(0.0, (FRESH_ZERO_DAYS - age_days) / (FRESH_ZERO_DAYS - FRESH_FULL_DAYS)))
     if d.popularity > 0:
         s["popularity"] = d.popularity / (d.popularity + POPULARITY_HALF)
+    if not any(s[name] > 0 for name in WHAT_SIGNALS):
+        for name in PRIOR_SIGNALS:
+            s[name] = 0.0
     return s, breach
 
 

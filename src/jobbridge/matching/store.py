@@ -126,9 +126,7 @@ class RowStore:
         self._indices = np.zeros(1024, dtype=np.int32)
         self._indptr = np.zeros(1025, dtype=np.int64)
         self.n_indexed = 0
-        self._inv_ptr = np.zeros(n_features + 1, dtype=np.int64)
-        self._inv_rows = np.zeros(0, dtype=np.int32)
-        self._inv_data = np.zeros(0, dtype=np.float32)
+        self._inv = sparse.csc_matrix((0, n_features), dtype=np.float32)
 
     def append(self, rows: sparse.csr_matrix) -> range:
         """Append CSR rows (already pruned and normalised); returns their row numbers."""
@@ -157,15 +155,16 @@ class RowStore:
         )
 
     def rows(self, idx: np.ndarray) -> sparse.csr_matrix:
-        """Selected rows as a CSR matrix."""
-        return self.matrix()[np.asarray(idx, dtype=np.int64)]
+        """Selected rows as a CSR matrix (indices stay sorted within each row)."""
+        idx = np.asarray(idx, dtype=np.int64)
+        if len(idx) and np.all(np.diff(idx) == 1):
+            return self.matrix(int(idx[0]), int(idx[-1]) + 1)
+        return self.matrix()[idx]
 
     def reindex(self) -> None:
         """Rebuild the inverted copy over all current rows."""
-        csc = self.matrix().tocsc()
-        self._inv_ptr = csc.indptr.astype(np.int64)
-        self._inv_rows = csc.indices.astype(np.int32)
-        self._inv_data = csc.data.astype(np.float32)
+        self._inv = sparse.csc_matrix(self.matrix().tocsc(), dtype=np.float32)
+        self._inv.sort_indices()
         self.n_indexed = self.n_rows
 
     @property
@@ -174,24 +173,28 @@ class RowStore:
         return self.n_rows - self.n_indexed
 
     def dot(self, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
-        """Row · query for every row, for each query in vals (shape q × len(cols)); returns q × n_rows."""
-        out = np.zeros((vals.shape[0], self.n_rows), dtype=np.float64)
-        starts, stops = self._inv_ptr[cols], self._inv_ptr[cols + 1]
-        lens = stops - starts
-        total = int(lens.sum())
-        if total:
-            # Gather the postings of the query terms in one go (no Python loop over terms).
-            offsets = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens)
-            pos = np.repeat(starts, lens) + offsets
-            rows, data = self._inv_rows[pos], self._inv_data[pos]
-            term = np.repeat(np.arange(len(cols)), lens)
-            for q in range(vals.shape[0]):
-                out[q, : self.n_indexed] = np.bincount(rows, weights=data * vals[q, term], minlength=self.n_indexed)
+        """Row · query for every row, for each query in vals (shape q × len(cols)); returns q × n_rows.
+
+        The inverted part adds a row's terms in column order in float32, exactly as a CSR mat-vec over
+        the delta (or dot_rows) does, so a score never depends on where its row is stored.
+        """
+        vals = np.ascontiguousarray(vals, dtype=np.float32)
+        out = np.empty((self.n_rows, vals.shape[0]), dtype=np.float32)
+        if self.n_indexed:
+            out[: self.n_indexed] = self._inv[:, cols] @ vals.T
         if self.delta_rows:
-            dense = np.zeros((self.n_features, vals.shape[0]), dtype=np.float64)
-            dense[cols] = vals.T
-            out[:, self.n_indexed :] = (self.matrix(self.n_indexed) @ dense).T
-        return out
+            out[self.n_indexed :] = self.matrix(self.n_indexed) @ self._dense(cols, vals)
+        return out.T.astype(np.float64)
+
+    def dot_rows(self, idx: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        """Row · query for the given rows only (same arithmetic as dot); returns q × len(idx)."""
+        vals = np.ascontiguousarray(vals, dtype=np.float32)
+        return (self.rows(idx) @ self._dense(cols, vals)).T.astype(np.float64)
+
+    def _dense(self, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        dense = np.zeros((self.n_features, vals.shape[0]), dtype=np.float32)
+        dense[cols] = vals.T
+        return dense
 
     def take(self, idx: np.ndarray) -> RowStore:
         """A compacted, reindexed copy holding only the given rows."""

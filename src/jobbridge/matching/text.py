@@ -31,10 +31,16 @@ _NOISE_WORDS = (
 
 _INSURANCE = re.compile(r"[五六\d][险]\s*[一二两\d]?\s*金?|\d+\s*薪")
 # Recruiting verbs at the start of a segment; the look-ahead keeps real titles such as 招聘专员, 招生老师, 招商经理.
-_HIRING_PREFIX = re.compile(r"^(?:高薪)?(?:招聘|聘请|聘|招)(?!聘|生|商|标|投|募|专员|主管|经理|助理|总监|顾问|师|官|文员)")
+_HIRING_PREFIX = re.compile(
+    r"^(?:高薪)?(?:招聘|聘请|聘|招)(?!聘|生|商|标|投|募|专员|主管|经理|助理|总监|顾问|师|官|文员)"
+)
 _FILLER_SEGMENT = re.compile(r"^(?:[年月天日薪起元人%]|\d+人|.*优先)$")
-_BRACKETS = re.compile(r"[(\[{【〔〖「『<《][^)\]}】〕〗」』>》]*[)\]}】〕〗」』>》]")
-_UNCLOSED = re.compile(r"[(\[{【〔〖「『<《][^)\]}】〕〗」』>》]*$")
+_BRACKETS = re.compile(
+    r"[(\[{【〔〖「『<《][^)\]}】〕〗」』>》(\[{【〔〖「『<《]*[)\]}】〕〗」』>》]"
+)  # innermost pairs
+_UNCLOSED = re.compile(
+    r"[(\[{【〔〖「『<《][^)\]}】〕〗」』>》(\[{【〔〖「『<《]*$"
+)  # openers excluded: linear time
 _PAY = re.compile(
     r"(?:年薪|月薪|月入|底薪|无责|保底|起薪|薪资)?\s*\d+(?:\.\d+)?\s*[kw千万]?\s*(?:[-~至到]\s*\d+(?:\.\d+)?\s*[kw千万]?)?"
     r"\s*(?:元|块)?\s*(?:/?(?:月|天|日|小时|时|年))?\s*(?:起步|起|以上|\+)?(?=[^a-z0-9]|$)"
@@ -81,7 +87,7 @@ def normalize_text(text: str) -> str:
         return ""
     text = unicodedata.normalize("NFKC", text).lower()
     inner = " ".join(m.group(0)[1:-1] for m in _BRACKETS.finditer(text))
-    stripped = _UNCLOSED.sub(" ", _BRACKETS.sub(" ", text))
+    stripped = _UNCLOSED.sub(" ", _BRACKETS.sub(" ", _BRACKETS.sub(" ", text)))
     # A title that is only a bracketed phrase keeps its content rather than vanishing.
     if not re.search(r"[\w\u4e00-\u9fff]", stripped):
         stripped = inner

@@ -8,11 +8,10 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from jobbridge.matching.text import char_tfidf, normalize_text
 
-__all__ = ["DocVectorizer", "light_normalize"]
+__all__ = ["DocVectorizer", "l2_rows", "light_normalize"]
 
 # Same pattern sklearn applies before cutting character n-grams (runs of 2+ whitespace become one space).
 _WHITE_SPACES = re.compile(r"\s\s+")
@@ -20,6 +19,8 @@ _BITS = 21  # every Unicode code point (+1) fits in 21 bits, so three characters
 _LOW = (1 << _BITS) - 1
 _HASH_MULT = np.uint64(0x9E3779B97F4A7C15)
 _CHUNK = 4096
+# The lone padding space char_wb emits around every word: it is in every document and only adds noise.
+_SPACE_KEY = 0x20 + 1
 
 # Full-width ASCII → half-width, whitespace and CJK punctuation → space: a cheap stand-in for NFKC on long bodies.
 # Applied after lower(), so full-width capitals have already become full-width small letters.
@@ -30,6 +31,16 @@ _FOLD.update({c: 0x20 for c in range(0x3001) if chr(c).isspace()})  # no whitesp
 _FOLD.update({c: 0x20 for c in range(0xFF01, 0xFF5F) if chr(c - 0xFF01 + 0x21) in ",;:!?()[]{}<>\"'|/\\"})
 _FOLD_TABLE = {k: chr(v) for k, v in _FOLD.items()}
 _LUT: np.ndarray | None = None
+
+
+def l2_rows(x: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Scale each row to unit length in place (sklearn's normalize costs ~1 ms of checks per call)."""
+    lens = np.diff(x.indptr)
+    norms = np.sqrt(np.bincount(np.repeat(np.arange(x.shape[0]), lens), weights=np.square(x.data, dtype=np.float64),
+                                minlength=x.shape[0]))
+    norms[norms == 0] = 1.0
+    x.data = (x.data / np.repeat(norms, lens)).astype(x.dtype, copy=False)
+    return x
 
 
 def light_normalize(text: str) -> str:
@@ -202,9 +213,30 @@ class DocVectorizer:
             self.vectorizer.fit([light_normalize(t) for t in strings])
             if hasattr(self.vectorizer, "stop_words_"):
                 del self.vectorizer.stop_words_  # can be huge and is never needed after fitting
+            self._drop_space_term()
             return self
         self._fast_fit(strings)
         return self
+
+    def _drop_space_term(self) -> None:
+        """Remove the lone-space term from an sklearn-fitted vocabulary (same effect as the fast fit)."""
+        v = self.vectorizer
+        if " " not in v.vocabulary_:
+            return
+        gone = v.vocabulary_[" "]
+        vocabulary = {t: (i - (i > gone)) for t, i in v.vocabulary_.items() if t != " "}
+        self._install(vocabulary, np.delete(v.idf_, gone) if v.use_idf else None)
+
+    def _install(self, vocabulary: dict[str, int], idf: np.ndarray | None) -> None:
+        """Make the sklearn vectorizer fitted with this vocabulary and idf (its transform then agrees with ours)."""
+        v = self.vectorizer
+        v.vocabulary_ = vocabulary
+        v.fixed_vocabulary_ = False
+        tfidf = TfidfTransformer(norm=v.norm, use_idf=v.use_idf, smooth_idf=v.smooth_idf, sublinear_tf=v.sublinear_tf)
+        tfidf.fit(sparse.csr_matrix((1, len(vocabulary)), dtype=np.float64))
+        if idf is not None:
+            tfidf.idf_ = idf
+        v._tfidf = tfidf
 
     def _fast_fit(self, strings: list[str]) -> None:
         v = self.vectorizer
@@ -235,7 +267,7 @@ class DocVectorizer:
         n_docs = len(strings)
         min_df = v.min_df if isinstance(v.min_df, int) else int(np.ceil(v.min_df * n_docs))
         max_df = v.max_df if isinstance(v.max_df, int) else int(np.floor(v.max_df * n_docs))
-        keep = (df >= min_df) & (df <= max_df)
+        keep = (df >= min_df) & (df <= max_df) & (uniq != _SPACE_KEY)
         if v.max_features is not None and keep.sum() > v.max_features:
             tf = total_tf.astype(float)
             tf[~keep] = -1
@@ -243,14 +275,9 @@ class DocVectorizer:
             keep = np.zeros_like(keep)
             keep[top] = True
         vocab_keys, df = uniq[keep], df[keep]
-        v.vocabulary_ = {_decode(int(k)): i for i, k in enumerate(vocab_keys)}
-        v.fixed_vocabulary_ = False
-        tfidf = TfidfTransformer(norm=v.norm, use_idf=v.use_idf, smooth_idf=v.smooth_idf, sublinear_tf=v.sublinear_tf)
-        tfidf.fit(sparse.csr_matrix((1, len(vocab_keys)), dtype=np.float64))
-        if v.use_idf:
-            s = int(v.smooth_idf)
-            tfidf.idf_ = np.log((n_docs + s) / (df + s)) + 1.0
-        v._tfidf = tfidf
+        s = int(v.smooth_idf)
+        idf = np.log((n_docs + s) / (df + s)) + 1.0 if v.use_idf else None
+        self._install({_decode(int(k)): i for i, k in enumerate(vocab_keys)}, idf)
         self._vocab_keys = vocab_keys
 
     # -- transforming --------------------------------------------------------------------------------------
@@ -276,7 +303,7 @@ class DocVectorizer:
         if v.use_idf:
             counts.data *= v.idf_[counts.indices]
         if v.norm is not None:
-            counts = normalize(counts, norm=v.norm, copy=False)
+            counts = l2_rows(counts)
         return counts.astype(np.float32)
 
     def transform_docs(self, titles: Sequence[str], texts: Sequence[str]) -> sparse.csr_matrix:
@@ -313,7 +340,7 @@ class DocVectorizer:
             keep = x.data >= np.repeat(row_thr, lens)
             rows = np.repeat(np.arange(len(lens)), lens)[keep]
             x = sparse.csr_matrix((x.data[keep], (rows, x.indices[keep])), shape=x.shape)
-        x = normalize(x, norm="l2", copy=False)
+        x = l2_rows(x)
         x.sort_indices()
         return x
 
