@@ -86,6 +86,18 @@ def _weekly_village_bulletins(session: Session) -> dict:
     return run_bulletin_batch(engine=session.get_bind())
 
 
+def _rebuild_match_index(session: Session) -> dict:
+    from jobbridge.matching.service import rebuild_match_index
+
+    return rebuild_match_index(session=session)
+
+
+def _refit_match_weights(session: Session) -> dict:
+    from jobbridge.matching.outcomes import refit_match_weights
+
+    return refit_match_weights(session=session)
+
+
 JOBS: tuple[JobSpec, ...] = (
     JobSpec(
         id="purge-expired-sessions",
@@ -146,6 +158,18 @@ JOBS: tuple[JobSpec, ...] = (
         description="每周一生成各村招聘信息周报（可打印张贴）",
         trigger={"trigger": "cron", "day_of_week": "mon", "hour": 7, "minute": 0},
         func=_weekly_village_bulletins,
+    ),
+    JobSpec(
+        id="rebuild-match-index",
+        description="重建岗位匹配索引并保存新版本（各服务进程自动换用）",
+        trigger={"trigger": "cron", "hour": 2, "minute": 30},
+        func=_rebuild_match_index,
+    ),
+    JobSpec(
+        id="refit-match-weights",
+        description="根据浏览、报名、不感兴趣和录用记录重新学习匹配权重（只有在留出数据上更好时才采用）",
+        trigger={"trigger": "cron", "day_of_week": "sun", "hour": 3, "minute": 40},
+        func=_refit_match_weights,
     ),
 )
 

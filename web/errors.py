@@ -72,7 +72,8 @@ def handle_http(request: Request, exc: HTTPException) -> Response:
 
 def handle_domain(request: Request, exc: DomainError) -> Response:
     """Domain refusals carry their own Chinese message."""
-    fields = {exc.field: exc.message} if exc.field else None
+    errors = getattr(exc, "errors", None)  # FormErrors carries every field's message
+    fields = dict(errors) if errors else ({exc.field: exc.message} if exc.field else None)
     return error_response(request, status=exc.status, code=exc.code, message=exc.message, fields=fields)
 
 

@@ -94,6 +94,11 @@ def cmd_eval_matching(args: argparse.Namespace) -> int:
     """Run the fixed offline evaluation protocol through the ranking core."""
     from jobbridge.matching.evaluation import run_evaluation
 
+    missing = [name for name in ("Job_Views.csv", "Experience.csv", "Positions_Of_Interest.csv")
+               if not (Path(args.data) / name).is_file()]
+    if missing:
+        print(f"错误：{args.data} 中缺少 {'、'.join(missing)}（见数据目录的 SOURCE.txt）", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     result = run_evaluation(data_dir=Path(args.data), k=10)
     for key, value in result.items():

@@ -20,6 +20,13 @@ from jobbridge.fairs.models import (
 from jobbridge.geo.models import Town, TownAdjacency, Village
 from jobbridge.graduates.models import Graduate, GraduateEvent, GraduateHardship, ServiceRating
 from jobbridge.jobruns import JobRun
+from jobbridge.matching.models import (
+    JobseekerProfile,
+    MatchArtifact,
+    MatchEvent,
+    MatchWeightComparison,
+    MatchWeightSet,
+)
 from jobbridge.occupations.models import Occupation
 from jobbridge.outreach.models import (
     AccessCode,
@@ -61,7 +68,12 @@ __all__ = [
     "InboxItem",
     "Interest",
     "JobRun",
+    "JobseekerProfile",
     "KVEntry",
+    "MatchArtifact",
+    "MatchEvent",
+    "MatchWeightComparison",
+    "MatchWeightSet",
     "Occupation",
     "OutboxMessage",
     "Policy",

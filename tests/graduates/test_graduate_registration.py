@@ -13,7 +13,6 @@ from jobbridge.graduates.contact import contact_card, reassign
 from jobbridge.graduates.models import GraduateEvent
 from jobbridge.graduates.service import hardship_of, update_graduate
 from jobbridge.outreach.models import OutboxMessage
-
 from support.graduates import TODAY, graduate_input, id_number, make_graduate
 from support.personas import make_user
 

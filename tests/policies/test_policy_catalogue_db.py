@@ -20,7 +20,6 @@ from jobbridge.policies.catalogue import (
 )
 from jobbridge.policies.eligibility import load_policy_specs
 from jobbridge.policies.models import PolicyVersion
-
 from support.graduates import bearer, csrf, login, seed_catalogue
 from support.personas import make_employer, make_user
 
@@ -154,3 +153,13 @@ def test_invalid_policy_form_is_shown_again_with_the_error(client, db):
             "category": "就业", "conditions": "[{", "priority_group": "其他"}
     response = client.post("/staff/policies", data=data)
     assert response.status_code == 400 and "不是有效的 JSON" in response.text and 'value="新政策"' in response.text
+
+
+def test_jobbridge_seed_loads_the_policy_catalogue(db, capsys):
+    import argparse
+
+    from jobbridge.cli import cmd_seed
+
+    assert cmd_seed(argparse.Namespace(demo=False)) == 0
+    assert "政策目录：新增 7" in capsys.readouterr().out
+    assert len(current_specs(session=db)) == 7

@@ -10,7 +10,6 @@ from jobbridge.graduates.followup import graduate_facts, policy_results
 from jobbridge.graduates.service import hardship_of
 from jobbridge.policies.catalogue import PolicyInput, get_policy, input_from_version, save_policy
 from jobbridge.policies.eligibility import evaluate_all, load_policy_specs
-
 from support.graduates import TODAY, make_graduate, seed_catalogue
 from support.personas import make_user
 

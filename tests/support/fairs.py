@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date, timedelta
 
+import pytest
 from sqlmodel import Session
 
 from jobbridge.employers.vacancies import today_local
@@ -12,7 +14,7 @@ from jobbridge.fairs.booths import request_booth
 from jobbridge.fairs.models import Fair
 from jobbridge.fairs.service import FairInput, create_fair
 from jobbridge.fairs.visitors import RegistrationInput, register_visitor
-from support.personas import make_employer, make_published_vacancy, make_user
+from support.personas import PASSWORD, make_employer, make_published_vacancy, make_user
 
 _names = itertools.count(1)
 
@@ -59,3 +61,40 @@ def make_visitor(db: Session, fair: Fair, *, name: str = "李明", phone: str = 
         name=name, phone=phone, town_code=town, wanted_work=wanted))
     db.commit()
     return registration
+
+
+CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+def sign_in(client, user) -> str:  # noqa: ANN001
+    """Sign in through the login form; returns a CSRF token for later form posts."""
+    token = CSRF.search(client.get("/login").text).group(1)
+    response = client.post("/login", data={"login": user.phone, "password": PASSWORD, "_csrf_token": token},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return token
+
+
+def send_form(client, path: str, data: dict, token: str):  # noqa: ANN001, ANN201
+    """POST a form with the CSRF token, not following the redirect."""
+    return client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False)
+
+
+def bearer(client, user) -> dict[str, str]:  # noqa: ANN001
+    """An Authorization header with the user's API token."""
+    response = client.post("/api/v1/auth/token", json={"login": user.phone, "password": PASSWORD})
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture
+def fresh_matching():
+    """Forget the matching core's process-wide index: it is keyed by vacancy id, and ids restart between tests."""
+    try:
+        from jobbridge.matching.holder import reset_holders
+    except ImportError:  # the matching core is optional for the fairs
+        yield
+        return
+    reset_holders()
+    yield
+    reset_holders()

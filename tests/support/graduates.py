@@ -13,7 +13,6 @@ from jobbridge.graduates.models import Graduate
 from jobbridge.graduates.service import GraduateInput, register_graduate
 from jobbridge.policies.catalogue import seed_policy_catalogue
 from jobbridge.validation import id_check_char
-
 from support.personas import PASSWORD, phone
 
 TODAY = date(2026, 12, 3)

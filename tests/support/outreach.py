@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -49,6 +50,11 @@ class Gateway:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def setup(self) -> None:
+                super().setup()
+                # Headers and body are two writes; delayed ACKs would otherwise stall each keep-alive request.
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
             def do_POST(self) -> None:  # noqa: N802 - the http.server hook name
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 payload = json.loads(body)
@@ -84,9 +90,33 @@ class Gateway:
 
 def closed_port_url() -> str:
     """A URL on which nothing listens (a gateway that is down)."""
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/sms"
+
+
+def csrf(client, path: str = "/login") -> str:  # noqa: ANN001
+    """The CSRF token of a page's form."""
+    import re
+
+    return re.search(r'name="_csrf_token" value="([^"]+)"', client.get(path).text).group(1)
+
+
+def login(client, user, password: str | None = None) -> None:  # noqa: ANN001
+    """Sign a test client in as a user."""
+    from support.personas import PASSWORD
+
+    client.post("/login", data={"login": user.phone, "password": password or PASSWORD, "_csrf_token": csrf(client)})
+
+
+def make_coordinator(db: Session, *, villages: list[str]):
+    """A coordinator looking after some villages."""
+    from jobbridge.accounts.service import assign_coordinator_area
+    from support.personas import make_user
+
+    user = make_user(db, role="coordinator", name="李协理")
+    for code in villages:
+        assign_coordinator_area(session=db, user=user, village_code=code)
+    db.commit()
+    return user

@@ -11,7 +11,13 @@ from jobbridge.accounts.models import User
 from jobbridge.accounts.service import create_user
 from jobbridge.employers.models import Employer, Vacancy
 from jobbridge.employers.service import EmployerInput, register_employer, verify_employer
-from jobbridge.employers.vacancies import VacancyInput, approve_vacancy, create_vacancy, submit_for_review, today_local
+from jobbridge.employers.vacancies import (
+    VacancyInput,
+    approve_vacancy,
+    create_vacancy,
+    submit_for_review,
+    today_local,
+)
 from jobbridge.validation import uscc_check_char
 
 PASSWORD = "correct-horse-42"

@@ -21,7 +21,7 @@ HOME_BY_ROLE = {
     Role.EMPLOYER: "/employer",
     Role.COORDINATOR: "/coordinator",
     Role.JOBSEEKER: "/me",
-    Role.GRADUATE: "/me",
+    Role.GRADUATE: "/graduates",
 }
 
 

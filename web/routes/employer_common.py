@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from jobbridge_web.deps import CurrentUser, current_user
 from litestar import Request, Response
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -19,6 +18,7 @@ from jobbridge.employers.vacancies import MAX_VALID_DAYS, VacancyInput, today_lo
 from jobbridge.errors import Forbidden
 from jobbridge.geo.models import Town, Village
 from jobbridge.vocab import BENEFITS, EDUCATION_LEVELS, EMPLOYER_SIZES, EMPLOYMENT_TYPES, PAY_KINDS
+from jobbridge_web.deps import CurrentUser, current_user
 
 FormBody = Annotated[dict, Body(media_type=RequestEncodingType.URL_ENCODED)]
 VACANCY_LIST_FIELDS = {"benefits", "push_towns", "push_villages"}

@@ -5,22 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from jobbridge_web.deps import current_user, requires
-from jobbridge_web.routes.employer_common import (
-    FormBody,
-    blank_vacancy_input,
-    employer_options,
-    flash,
-    form_text,
-    member_of,
-    pay_text,
-    places,
-    status_label,
-    take_flash,
-    vacancy_input_from_form,
-    vacancy_options,
-)
-from litestar import Request, get, post
+from litestar import Request, Router, get, post
 from litestar.response import Redirect, Template
 from sqlmodel import Session
 
@@ -51,6 +36,21 @@ from jobbridge.employers.vacancies import (
 )
 from jobbridge.geo.service import village_names
 from jobbridge.vocab import Role
+from jobbridge_web.deps import current_user, requires
+from jobbridge_web.routes.employer_common import (
+    FormBody,
+    blank_vacancy_input,
+    employer_options,
+    flash,
+    form_text,
+    member_of,
+    pay_text,
+    places,
+    status_label,
+    take_flash,
+    vacancy_input_from_form,
+    vacancy_options,
+)
 
 employer_only = requires(Role.EMPLOYER)
 EMPLOYER_FORM_FIELDS = ("name", "uscc", "industry", "size", "town_code", "village_code", "address", "contact_name",
@@ -304,5 +304,10 @@ def interest_outcome(request: Request, db: Session, interest_id: int, data: Form
     return Redirect(f"/employer/vacancies/{interest.vacancy_id}/interests", status_code=303)
 
 
-handlers = [register_page, register_submit, employer_home, members_page, members_add, vacancy_new, vacancy_create,
-            vacancy_edit, vacancy_update, vacancy_submit, vacancy_end, interests_page, interest_outcome]
+# One Router, so each handler is registered once: Litestar 2.25 wraps a sync handler in sync_to_thread again
+# whenever a later handler joins its path, and a twice-wrapped handler returning a Response fails.
+_PAGES = [
+    register_page, register_submit, employer_home, members_page, members_add, vacancy_new, vacancy_create,
+    vacancy_edit, vacancy_update, vacancy_submit, vacancy_end, interests_page, interest_outcome,
+]
+handlers = [Router(path="/", route_handlers=_PAGES)]

@@ -5,16 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from jobbridge_web.deps import requires
-from jobbridge_web.routes.employer_common import (
-    FormBody,
-    flash,
-    form_text,
-    member_of,
-    take_flash,
-    xlsx_response,
-)
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -28,6 +19,15 @@ from jobbridge.employers.vacancies import today_local
 from jobbridge.errors import DomainError
 from jobbridge.geo.models import Town
 from jobbridge.vocab import Role
+from jobbridge_web.deps import requires
+from jobbridge_web.routes.employer_common import (
+    FormBody,
+    flash,
+    form_text,
+    member_of,
+    take_flash,
+    xlsx_response,
+)
 
 employer_only = requires(Role.EMPLOYER)
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -124,4 +124,9 @@ def employer_export(request: Request, db: Session, status: str = "") -> Response
     return xlsx_response(content, filename=f"本单位岗位_{today_local().isoformat()}.xlsx")
 
 
-handlers = [template_download, import_page, import_upload, import_report, import_confirm, employer_export]
+# One Router, so each handler is registered once: Litestar 2.25 wraps a sync handler in sync_to_thread again
+# whenever a later handler joins its path, and a twice-wrapped handler returning a Response fails.
+_PAGES = [
+    template_download, import_page, import_upload, import_report, import_confirm, employer_export,
+]
+handlers = [Router(path="/", route_handlers=_PAGES)]

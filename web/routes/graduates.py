@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Annotated, Any
 
-from jobbridge_web.deps import current_user, requires, staff_only
-from litestar import Request, get, post
+from litestar import Request, Router, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
@@ -50,6 +49,7 @@ from jobbridge.graduates.service import (
 )
 from jobbridge.validation import ValidationError, parse_date
 from jobbridge.vocab import EMPLOYMENT_TYPES, TRAVEL_RANGES, Role
+from jobbridge_web.deps import current_user, requires, staff_only
 
 FormBody = Annotated[dict, Body(media_type=RequestEncodingType.URL_ENCODED)]
 LIST_FIELDS = {"preferred_towns", "employment_types", "hardship"}
@@ -254,7 +254,9 @@ def cases_page(request: Request, db: Session) -> Template:
     return Template("graduates/cases.html", context=context)
 
 
-handlers = [
+# One Router, so Litestar registers each path's GET and POST handlers together: added one by one, the first
+# sync_to_thread handler of a path is registered twice and wrapped twice (Litestar 2.25).
+handlers = [Router(path="/", route_handlers=[
     graduates_home, register_page, register_submit, window_page, window_submit, file_page, sheet_page, edit_page,
     edit_submit, rating_submit, reassign_submit, next_action_submit, cases_page,
-]
+])]

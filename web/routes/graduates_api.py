@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from jobbridge_web.deps import current_user, requires, staff_only
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from sqlmodel import Session
 
 from jobbridge.accounts.models import User
@@ -19,6 +18,7 @@ from jobbridge.graduates.models import Graduate
 from jobbridge.graduates.service import GraduateInput, hardship_of, register_graduate
 from jobbridge.validation import mask_id_number, mask_phone
 from jobbridge.vocab import Role
+from jobbridge_web.deps import current_user, requires, staff_only
 
 graduate_or_staff = requires(Role.GRADUATE, Role.STAFF)
 TAGS = ["高校毕业生"]
@@ -242,4 +242,6 @@ def api_graduate_recommendations(request: Request, db: Session, graduate_id: int
     ]
 
 
-handlers = [api_register, api_graduate, api_graduate_policies, api_graduate_recommendations]
+# One Router, so Litestar registers each path's GET and POST handlers together: added one by one, the first
+# sync_to_thread handler of a path is registered twice and wrapped twice (Litestar 2.25).
+handlers = [Router(path="/", route_handlers=[api_register, api_graduate, api_graduate_policies, api_graduate_recommendations])]

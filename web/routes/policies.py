@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any
 
-from jobbridge_web.deps import current_user, staff_only
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
@@ -27,6 +26,7 @@ from jobbridge.policies.catalogue import (
 from jobbridge.policies.conditions import INTENTS, condition_from_dict
 from jobbridge.policies.eligibility import PRIORITY_GROUPS
 from jobbridge.policies.models import Policy, PolicyVersion
+from jobbridge_web.deps import current_user, staff_only
 
 FormBody = Annotated[dict, Body(media_type=RequestEncodingType.URL_ENCODED)]
 TAGS = ["政策目录"]
@@ -186,4 +186,6 @@ def policy_submit(request: Request, db: Session, data: FormBody) -> Template | R
     return Redirect(f"/staff/policies/{form.key.strip()}", status_code=303)
 
 
-handlers = [api_policies, api_save_policy, policies_page, new_policy_page, policy_page, policy_submit]
+# One Router, so Litestar registers each path's GET and POST handlers together: added one by one, the first
+# sync_to_thread handler of a path is registered twice and wrapped twice (Litestar 2.25).
+handlers = [Router(path="/", route_handlers=[api_policies, api_save_policy, policies_page, new_policy_page, policy_page, policy_submit])]

@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from jobbridge.accounts.service import audit_entries
 from jobbridge.jobruns import last_runs
-from jobbridge_web.deps import signed_in, staff_only
 from jobbridge_scheduler.jobs import job_table
+from jobbridge_web.deps import signed_in, staff_only
 
 
 @get("/staff", sync_to_thread=True, guards=[staff_only], name="staff_console")

@@ -5,19 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
-from jobbridge_web.deps import current_user, staff_only
-from jobbridge_web.routes.employer_common import (
-    FormBody,
-    flash,
-    form_list,
-    form_text,
-    occupation_label,
-    pay_text,
-    status_label,
-    take_flash,
-    xlsx_response,
-)
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.response import Redirect, Template
 from sqlmodel import Session
 
@@ -38,9 +26,21 @@ from jobbridge.employers.service import (
     verify_employer,
 )
 from jobbridge.employers.vacancies import approve_vacancy, get_vacancy, reject_vacancy, today_local
-from jobbridge.errors import DomainError
+from jobbridge.errors import DomainError, NotFound
 from jobbridge.geo.service import town_names, village_names
 from jobbridge.settings_store import get_flag, set_flag
+from jobbridge_web.deps import current_user, staff_only
+from jobbridge_web.routes.employer_common import (
+    FormBody,
+    flash,
+    form_list,
+    form_text,
+    occupation_label,
+    pay_text,
+    status_label,
+    take_flash,
+    xlsx_response,
+)
 
 AUTO_APPROVE = "auto_approve_verified_employers"
 
@@ -106,6 +106,8 @@ def _employer_action(request: Request, db: Session, employer_id: int, data: dict
                 raise DomainError("请填写恢复的原因", code="reason.required", field="reason")
             employer = reinstate_employer(session=db, employer_id=employer_id, staff_id=user.id)
             text = f"已恢复“{employer.name}”。"
+    except NotFound:
+        raise
     except DomainError as exc:
         db.rollback()
         flash(request, f"操作未完成：{exc.message}")
@@ -173,18 +175,35 @@ def vacancies_export(db: Session, status: str = "pending", q: str = "", town: st
     return xlsx_response(content, filename=f"岗位清单_{today_local().isoformat()}.xlsx")
 
 
+def _shower(towns: dict[str, str], villages: dict[str, str]):  # noqa: ANN202
+    """A formatter for the change table: names instead of codes, 5000 instead of 5000.0."""
+    places = {**towns, **villages}
+
+    def show(value: Any) -> str:
+        if value is None or value == "" or value == []:
+            return "（空）"
+        if isinstance(value, float):
+            return f"{value:.0f}" if value.is_integer() else f"{value:g}"
+        if isinstance(value, list):
+            return "、".join(places.get(str(v), str(v)) for v in value)
+        return places.get(str(value), str(value))
+
+    return show
+
+
 @get("/staff/vacancies/{vacancy_id:int}", sync_to_thread=True, guards=[staff_only])
 def vacancy_detail(request: Request, db: Session, vacancy_id: int) -> Template:
     """One vacancy under review: its fields, compliance findings, employer, and what changed since approval."""
     vacancy = get_vacancy(session=db, vacancy_id=vacancy_id)
     employer = get_employer(session=db, employer_id=vacancy.employer_id)
+    towns, villages = town_names(session=db), village_names(session=db)
     return Template("employers/staff_vacancy.html", context={
         "v": vacancy, "employer": employer, "employer_label": EMPLOYER_STATUS_LABELS.get(employer.status, ""),
         "pay": pay_text(vacancy), "status": status_label(vacancy.status),
         "occupation": occupation_label(db, vacancy.occupation_code),
         "changes": changes_since_approval(session=db, vacancy=vacancy),
         "history": review_history(session=db, vacancy_id=vacancy.id), "review_actions": REVIEW_ACTIONS,
-        "towns": town_names(session=db), "villages": village_names(session=db), "flash": take_flash(request),
+        "towns": towns, "villages": villages, "show": _shower(towns, villages), "flash": take_flash(request),
     })
 
 
@@ -198,6 +217,8 @@ def _vacancy_action(request: Request, db: Session, vacancy_id: int, data: dict, 
         else:
             vacancy = reject_vacancy(session=db, vacancy_id=vacancy_id, reason=_reason(data), staff_id=user.id)
             text = f"已退回“{vacancy.title}”，原因已告知单位。"
+    except NotFound:
+        raise
     except DomainError as exc:
         db.rollback()
         flash(request, f"操作未完成：{exc.message}")
@@ -287,6 +308,11 @@ def rules_toggle(request: Request, db: Session, rule_id: int, data: FormBody) ->
     return Redirect("/staff/compliance-rules", status_code=303)
 
 
-handlers = [employers_list, employer_detail, employer_verify, employer_reject, employer_suspend, employer_reinstate,
-            vacancies_list, vacancies_export, vacancy_detail, vacancy_approve, vacancy_reject, settings_page,
-            settings_save, rules_page, rules_add, rules_toggle]
+# One Router, so each handler is registered once: Litestar 2.25 wraps a sync handler in sync_to_thread again
+# whenever a later handler joins its path, and a twice-wrapped handler returning a Response fails.
+_PAGES = [
+    employers_list, employer_detail, employer_verify, employer_reject, employer_suspend, employer_reinstate,
+    vacancies_list, vacancies_export, vacancy_detail, vacancy_approve, vacancy_reject, settings_page,
+    settings_save, rules_page, rules_add, rules_toggle,
+]
+handlers = [Router(path="/", route_handlers=_PAGES)]

@@ -32,24 +32,21 @@ def kv_set(*, engine: Engine, namespace: str, key: str, value: bytes, expires_in
 def kv_get(*, engine: Engine, namespace: str, key: str, renew_for: int | None = None) -> bytes | None:
     """Fetch a live value, optionally extending its expiry."""
     now = utcnow()
+    where = (_table.c.namespace == namespace, _table.c.key == key)
     with engine.begin() as conn:
-        row = conn.execute(
-            select(_table.c.value, _table.c.expires_at).where(
-                _table.c.namespace == namespace, _table.c.key == key
+        if renew_for:
+            # Write first: on SQLite a read that later upgrades to a write can fail with "database is locked".
+            conn.execute(
+                _table.update().where(*where, _table.c.expires_at > now)
+                .values(expires_at=now + timedelta(seconds=renew_for))
             )
-        ).first()
+        row = conn.execute(select(_table.c.value, _table.c.expires_at).where(*where)).first()
         if row is None:
             return None
         expires = _aware(row.expires_at)
         if expires is not None and expires <= now:
-            conn.execute(delete(_table).where(_table.c.namespace == namespace, _table.c.key == key))
+            conn.execute(delete(_table).where(*where))
             return None
-        if renew_for and expires is not None:
-            conn.execute(
-                _table.update()
-                .where(_table.c.namespace == namespace, _table.c.key == key)
-                .values(expires_at=now + timedelta(seconds=renew_for))
-            )
         return row.value
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
+from operator import itemgetter
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -22,16 +25,41 @@ from jobbridge.employers.browse_filters import (
     major_names,
     occupation_keyword_prefixes,
 )
-from jobbridge.employers.models import Employer, Vacancy, VacancyBenefit
+from jobbridge.employers.browse_index import (
+    CODE,
+    EDUCATION,
+    EMPLOYER,
+    HEADCOUNT,
+    ID,
+    PAY_HIGH,
+    PAY_KEY,
+    PAY_KIND,
+    PAY_LOW,
+    PAY_UNIT,
+    PUBLISHED_AT,
+    TAGS,
+    TEXT,
+    TITLE,
+    TITLE_LOWER,
+    TOWN,
+    TYPE,
+    VALID_UNTIL,
+    VILLAGE,
+    Entry,
+    Snapshot,
+    data_stamp,
+    snapshot,
+)
+from jobbridge.employers.models import Employer, Vacancy
 from jobbridge.employers.pay import Pay
 from jobbridge.employers.vacancies import today_local
 from jobbridge.errors import DomainError
-from jobbridge.geo.models import Town, TownAdjacency, Village
+from jobbridge.geo.models import Town
 from jobbridge.geo.service import adjacency
 from jobbridge.vocab import BENEFITS, EMPLOYMENT_TYPES
 
-__all__ = ["BANDS", "Facet", "Facets", "SearchResult", "VacancyCard", "VacancyFilters", "public_conditions",
-           "search_vacancies"]
+__all__ = ["BANDS", "Facet", "Facets", "SearchResult", "VacancyCard", "VacancyFilters", "data_stamp",
+           "public_conditions", "search_vacancies"]
 
 # How near a vacancy is to the person's village, nearest first (labels follow TRAVEL_RANGES).
 BANDS = ("本村", "本镇", "邻镇", "其他镇街")
@@ -40,7 +68,6 @@ UNCLASSIFIED = "未分类"
 
 V = Vacancy.__table__
 E = Employer.__table__
-B = VacancyBenefit.__table__
 
 
 @dataclass
@@ -103,71 +130,46 @@ class SearchResult:
 
 
 def public_conditions(*, today: date) -> list[ColumnElement]:
-    """What makes a vacancy public: published, still valid, and its employer verified (suspension hides at once)."""
+    """SQL for "anyone may see it": published, still valid, employer verified (for queries outside search)."""
     # A correlated EXISTS, not IN (...): SQLite would otherwise drive the scan from the employer_id index.
     owner = E.alias("owner")
     verified = exists().where(owner.c.id == V.c.employer_id, owner.c.status == "verified")
     return [V.c.status == "published", V.c.valid_until >= today, verified]
 
 
-def _conditions(*, session: Session, cf: CleanFilters, today: date, now: datetime) -> list[ColumnElement]:
-    conds = public_conditions(today=today)
-    if cf.town:
-        conds.append(V.c.town_code == cf.town)
+def _matching(*, session: Session, index: Snapshot, cf: CleanFilters, today: date, now: datetime) -> list[Entry]:
+    """Public vacancies passing every filter, newest first (each filter is one pass over what is left)."""
+    public, public_by_town = index.public(today)
+    rows = public_by_town.get(cf.town, []) if cf.town else public
     if cf.village:
-        conds.append(V.c.village_code == cf.village)
+        rows = [e for e in rows if e[VILLAGE] == cf.village]
     if cf.employment_type:
-        conds.append(V.c.employment_type == cf.employment_type)
-    sqlite = session.get_bind().dialect.name == "sqlite"
+        rows = [e for e in rows if e[TYPE] == cf.employment_type]
     for term in cf.terms:
-        conds.append(_contains(V.c.search_text, term, sqlite=sqlite))
+        rows = [e for e in rows if term in e[TEXT]]
     if cf.occupation_prefix:
-        conds.append(_code_match(cf.occupation_prefix, cf.occupation_exact))
+        prefix = cf.occupation_prefix
+        rows = [e for e in rows if (e[CODE] == prefix if cf.occupation_exact
+                                    else e[CODE].startswith(prefix))]
     if cf.occupation_keyword:
-        by_name = [_code_match(p, exact) for p, exact in
-                   occupation_keyword_prefixes(session=session, keyword=cf.occupation_keyword)]
-        conds.append(or_(_contains(V.c.search_text, cf.occupation_keyword, sqlite=sqlite), *by_name))
+        word = cf.occupation_keyword
+        prefixes = occupation_keyword_prefixes(session=session, keyword=word)
+        wide = tuple(p for p, is_exact in prefixes if not is_exact)
+        exact = {p for p, is_exact in prefixes if is_exact}
+        rows = [e for e in rows if word in e[TEXT] or e[CODE] in exact
+                or (wide and e[CODE].startswith(wide))]
     if cf.min_pay:
-        conds.append(func.coalesce(V.c.pay_monthly_max, V.c.pay_monthly_min) >= cf.min_pay)
+        rows = [e for e in rows if e[PAY_KEY] is not None and e[PAY_KEY] >= cf.min_pay]
     if cf.education_levels is not None:
-        conds.append(V.c.min_education.in_(cf.education_levels))
-    for benefit in cf.benefits:
-        conds.append(exists().where(B.c.vacancy_id == V.c.id, B.c.benefit == benefit))
+        levels = set(cf.education_levels)
+        rows = [e for e in rows if e[EDUCATION] in levels]
+    if cf.benefits:
+        wanted = set(cf.benefits)
+        rows = [e for e in rows if wanted.issubset(e[TAGS])]
     if cf.posted_within:
-        conds.append(V.c.published_at >= now - timedelta(days=cf.posted_within))
-    return conds
-
-
-def _contains(column: ColumnElement, term: str, *, sqlite: bool) -> ColumnElement:
-    # SQLite's LIKE compares character by character; instr() finds a substring several times faster.
-    return func.instr(column, term) > 0 if sqlite else column.contains(term, autoescape=True)
-
-
-def _code_match(prefix: str, exact: bool) -> ColumnElement:
-    return V.c.occupation_code == prefix if exact else V.c.occupation_code.startswith(prefix, autoescape=True)
-
-
-def _band_expr(cf: CleanFilters, neighbours: frozenset[str]) -> ColumnElement:
-    whens = [(V.c.village_code == cf.near_village, 0), (V.c.town_code == cf.near_town, 1)]
-    if neighbours:
-        whens.append((V.c.town_code.in_(sorted(neighbours)), 2))
-    return case(*whens, else_=3)
-
-
-def _order_by(cf: CleanFilters, neighbours: frozenset[str]) -> list:
-    newest = [V.c.published_at.desc(), V.c.id.desc()]
-    if cf.sort == "newest":
-        return newest
-    if cf.sort == "pay":
-        return [func.coalesce(V.c.pay_monthly_max, V.c.pay_monthly_min).desc().nulls_last(), *newest]
-    order: list = []
-    if cf.near_village:
-        order.append(_band_expr(cf, neighbours))
-    words = [*cf.terms, *([cf.occupation_keyword] if cf.occupation_keyword else [])]
-    if words:
-        title = func.lower(V.c.title)
-        order.append(case((and_(*[title.contains(w, autoescape=True) for w in words]), 0), else_=1))
-    return order + newest
+        since = now - timedelta(days=cf.posted_within)
+        rows = [e for e in rows if e[PUBLISHED_AT] is not None and e[PUBLISHED_AT] >= since]
+    return rows
 
 
 def search_vacancies(*, session: Session, filters: VacancyFilters, page: int = 1, page_size: int = 20,
@@ -182,29 +184,38 @@ def search_vacancies(*, session: Session, filters: VacancyFilters, page: int = 1
         raise DomainError(f"每页条数应在1到{MAX_PAGE_SIZE}之间", code="filter.page_size", field="page_size")
     cf = clean_filters(session=session, filters=filters)
     today = today or today_local()
-    key = None
+    stamp = data_stamp(session=session)
+    key = (str(session.get_bind().url), cf, page, page_size, today, stamp)
     if _cache_enabled():
-        key = (str(session.get_bind().url), cf, page, page_size, today, data_stamp(session=session))
         hit = RESULTS.get(key)
         if hit is not None:
             return hit
-    conds = _conditions(session=session, cf=cf, today=today, now=utcnow())
+    index = snapshot(session=session, stamp=stamp)
+    rows = _matching(session=session, index=index, cf=cf, today=today, now=utcnow())
     neighbours = adjacency(session=session).get(cf.near_town, frozenset()) if cf.near_town else frozenset()
     towns = dict(session.execute(select(Town.code, Town.name).order_by(Town.sort_order)).all())
-    total, facets = _facets(session=session, conds=conds, towns=towns)
-    items = _page(session=session, cf=cf, conds=conds, neighbours=neighbours, towns=towns, page=page,
-                  page_size=page_size) if total else []
-    result = SearchResult(total=total, page=page, page_size=page_size, items=items, facets=facets, filters=cf)
-    if key is not None:
+    ordered = _ordered(rows=rows, cf=cf, neighbours=neighbours, limit=page * page_size)[(page - 1) * page_size:]
+    public, public_by_town = index.public(today)
+    if rows is public or rows is public_by_town.get(cf.town or ""):
+        # The landing list and the town lists are the most asked for: their facets are counted once per index.
+        facets = index.memo.get((today, cf.town))
+        if facets is None:
+            facets = index.memo[(today, cf.town)] = _facets(session=session, rows=rows, towns=towns)
+    else:
+        facets = _facets(session=session, rows=rows, towns=towns)
+    result = SearchResult(total=len(rows), page=page, page_size=page_size,
+                          items=[_card(e, index=index, cf=cf, neighbours=neighbours, towns=towns) for e in ordered],
+                          facets=facets, filters=cf)
+    if _cache_enabled():
         RESULTS.put(key, result)
     return result
 
 
 # --- Result cache ------------------------------------------------------------------------------------------
-# Public search is read far more often than vacancies change, and counting facets over thousands of rows is
-# the expensive part. Results are kept per filter set and page, keyed by a change stamp read from indexed
-# columns, so any publish, edit, expiry, suspension or adjacency edit is seen by the next request in every
-# process. The TTL bounds staleness from writes the stamp cannot see (e.g. two commits landing out of order).
+# The same searches come again and again (a town's list, a popular keyword) while vacancies change a few
+# times an hour. Whole results are kept per filter set and page, keyed by the change stamp, so any publish,
+# edit, expiry, suspension or adjacency edit is seen by the next request in every process; the time limit
+# bounds staleness from the rare write the stamp cannot see (two updates of one table committing out of order).
 
 
 class _ResultCache:
@@ -239,7 +250,7 @@ class _ResultCache:
             self._items.clear()
 
 
-RESULTS = _ResultCache(size=512, ttl=30.0)
+RESULTS = _ResultCache(size=1024, ttl=300.0)
 CACHE_SWITCH: dict[str, bool | None] = {"enabled": None}  # None: on everywhere except the test environment
 
 
@@ -248,81 +259,73 @@ def _cache_enabled() -> bool:
     return get_settings().env != "test" if switch is None else switch
 
 
-def data_stamp(*, session: Session) -> tuple:
-    """Changes whenever a vacancy, an employer or the town adjacency changes (max() of indexed columns)."""
-    adj = TownAdjacency.__table__
-    row = session.execute(select(
-        select(func.max(V.c.updated_at)).scalar_subquery(),
-        select(func.max(V.c.id)).scalar_subquery(),
-        select(func.max(E.c.updated_at)).scalar_subquery(),
-        select(func.max(E.c.id)).scalar_subquery(),
-        select(func.count()).select_from(adj).scalar_subquery(),
-        select(func.max(adj.c.updated_at)).scalar_subquery(),
-    )).one()
-    return tuple(row)
+# --- Facets, order and cards -------------------------------------------------------------------------------
 
 
-def _facets(*, session: Session, conds: list, towns: dict[str, str]) -> tuple[int, Facets]:
-    """Total and facet counts: one grouped pass for towns, types and 大类, one for benefits."""
-    major = func.substr(func.coalesce(V.c.occupation_code, ""), 1, 1).label("major")
-    rows = session.execute(
-        select(V.c.town_code, V.c.employment_type, major, func.count().label("n"))
-        .where(*conds).group_by(V.c.town_code, V.c.employment_type, major)
-    ).all()
-    by_town: dict[str, int] = {}
-    by_type: dict[str, int] = {}
-    by_major: dict[str, int] = {}
-    for town_code, employment_type, major_code, n in rows:
-        by_town[town_code] = by_town.get(town_code, 0) + n
-        by_type[employment_type] = by_type.get(employment_type, 0) + n
-        by_major[major_code or ""] = by_major.get(major_code or "", 0) + n
-    total = sum(by_town.values())
-    by_benefit: dict[str, int] = {}
-    if total:
-        ids = select(V.c.id).where(*conds)
-        by_benefit = dict(session.execute(
-            select(B.c.benefit, func.count()).where(B.c.vacancy_id.in_(ids)).group_by(B.c.benefit)
-        ).all())
+def _facets(*, session: Session, rows: list[Entry], towns: dict[str, str]) -> Facets:
+    """Counts per town, employment type, benefit and 大类 over the matching rows."""
+    # map(itemgetter) keeps the counting loops in C: on the district-wide list this is most of the work.
+    by_town = Counter(map(itemgetter(TOWN), rows))
+    by_type = Counter(map(itemgetter(TYPE), rows))
+    by_major: Counter = Counter()
+    for code, n in Counter(map(itemgetter(CODE), rows)).items():
+        by_major[code[:1]] += n
+    by_benefit: Counter = Counter()
+    for combination, n in Counter(map(itemgetter(TAGS), rows)).items():
+        for benefit in combination:
+            by_benefit[benefit] += n
     majors = major_names(session=session)
-    facets = Facets(
+    return Facets(
         towns=[Facet(code, name, by_town[code]) for code, name in towns.items() if by_town.get(code)],
         employment_types=[Facet(t, t, by_type[t]) for t in EMPLOYMENT_TYPES if by_type.get(t)],
         benefits=[Facet(b, b, by_benefit[b]) for b in BENEFITS if by_benefit.get(b)],
         majors=[Facet(code, majors.get(code, UNCLASSIFIED) if code else UNCLASSIFIED, n)
                 for code, n in sorted(by_major.items(), key=lambda kv: (kv[0] == "", kv[0]))],
     )
-    return total, facets
 
 
-def _page(*, session: Session, cf: CleanFilters, conds: list, neighbours: frozenset[str], towns: dict[str, str],
-          page: int, page_size: int) -> list[VacancyCard]:
-    band = _band_expr(cf, neighbours).label("band") if cf.near_village else literal(None).label("band")
-    query = (
-        select(V.c.id, V.c.title, E.c.name.label("employer_name"), V.c.pay_kind, V.c.pay_low, V.c.pay_high,
-               V.c.pay_unit, V.c.employment_type, V.c.town_code, V.c.village_code, V.c.benefits, V.c.headcount,
-               V.c.min_education, V.c.occupation_code, V.c.published_at, V.c.valid_until, band)
-        .join(E, E.c.id == V.c.employer_id)
-        .where(*conds)
-        .order_by(*_order_by(cf, neighbours))
-        .offset((page - 1) * page_size)
-        .limit(page_size)
+def _band(cf: CleanFilters, neighbours: frozenset[str], entry: Entry) -> int:
+    if entry[VILLAGE] and entry[VILLAGE] == cf.near_village:
+        return 0
+    if entry[TOWN] == cf.near_town:
+        return 1
+    return 2 if entry[TOWN] in neighbours else 3
+
+
+def _ordered(*, rows: list[Entry], cf: CleanFilters, neighbours: frozenset[str], limit: int) -> list[Entry]:
+    """The first `limit` rows in the asked order; rows arrive newest first and every sort here is stable."""
+    if cf.sort == "pay":
+        return heapq.nsmallest(limit, rows, key=lambda e: (e[PAY_KEY] is None, -(e[PAY_KEY] or 0)))
+    if cf.sort != "relevance":
+        return rows[:limit]
+    words = [*cf.terms, *([cf.occupation_keyword] if cf.occupation_keyword else [])]
+    if cf.near_village:
+        return heapq.nsmallest(limit, rows, key=lambda e: (
+            _band(cf, neighbours, e), bool(words) and not all(w in e[TITLE_LOWER] for w in words)))
+    if not words:
+        return rows[:limit]
+    # Keyword in the title first, then the rest, each newest first; only as much of the rest as the page needs.
+    if len(words) == 1:
+        word = words[0]
+        in_title = [e for e in rows if word in e[TITLE_LOWER]]
+    else:
+        in_title = [e for e in rows if all(w in e[TITLE_LOWER] for w in words)]
+    if len(in_title) >= limit:
+        return in_title[:limit]
+    chosen = {e[ID] for e in in_title}
+    rest = (e for e in rows if e[ID] not in chosen)
+    return in_title + list(islice(rest, limit - len(in_title)))
+
+
+def _card(entry: Entry, *, index: Snapshot, cf: CleanFilters, neighbours: frozenset[str],
+          towns: dict[str, str]) -> VacancyCard:
+    return VacancyCard(
+        id=entry[ID], title=entry[TITLE], employer_name=index.employer_names.get(entry[EMPLOYER], ""),
+        pay=Pay(kind=entry[PAY_KIND], low=entry[PAY_LOW], high=entry[PAY_HIGH], unit=entry[PAY_UNIT]).display(),
+        pay_kind=entry[PAY_KIND], employment_type=entry[TYPE], town_code=entry[TOWN],
+        town_name=towns.get(entry[TOWN], ""), village_code=entry[VILLAGE],
+        village_name=index.village_names.get(entry[VILLAGE], "") if entry[VILLAGE] else "",
+        benefits=list(entry[TAGS]), headcount=entry[HEADCOUNT], min_education=entry[EDUCATION],
+        occupation_code=entry[CODE] or None, published_at=entry[PUBLISHED_AT],
+        valid_until=entry[VALID_UNTIL], band=BANDS[_band(cf, neighbours, entry)] if cf.near_village else None,
     )
-    rows = session.execute(query).all()
-    village_codes = {r.village_code for r in rows if r.village_code}
-    villages = dict(session.execute(
-        select(Village.code, Village.short_name).where(Village.code.in_(village_codes))
-    ).all()) if village_codes else {}
-    return [
-        VacancyCard(
-            id=r.id, title=r.title, employer_name=r.employer_name,
-            pay=Pay(kind=r.pay_kind, low=r.pay_low, high=r.pay_high, unit=r.pay_unit).display(),
-            pay_kind=r.pay_kind, employment_type=r.employment_type, town_code=r.town_code,
-            town_name=towns.get(r.town_code, ""), village_code=r.village_code,
-            village_name=villages.get(r.village_code, "") if r.village_code else "", benefits=list(r.benefits or []),
-            headcount=r.headcount, min_education=r.min_education, occupation_code=r.occupation_code,
-            published_at=r.published_at, valid_until=r.valid_until,
-            band=BANDS[r.band] if r.band is not None else None,
-        )
-        for r in rows
-    ]
-

@@ -141,9 +141,12 @@ def build_template(*, town_names: Sequence[str], example: dict[str, str] | None 
                                     error=f"请填写{low}到{high}之间的整数")
         validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
         sheet.add_data_validation(validation)
-    until = next(i for i, c in enumerate(COLUMNS, start=1) if c.key == "valid_until")
-    for row in range(2, MAX_ROWS + 2):
-        sheet.cell(row=row, column=until).number_format = "yyyy-mm-dd"
+    until = get_column_letter(next(i for i, c in enumerate(COLUMNS, start=1) if c.key == "valid_until"))
+    sheet.column_dimensions[until].number_format = "yyyy-mm-dd"
+    dates = DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True,
+                           showErrorMessage=True, errorTitle="日期不正确", error="请填写日期，如 2026-12-31")
+    dates.add(f"{until}2:{until}{MAX_ROWS + 1}")
+    sheet.add_data_validation(dates)
     _help_sheet(workbook.create_sheet(HELP_SHEET, 1), example=example or {})
     return _save(workbook)
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 from jobbridge.db import utcnow
 from jobbridge.employers.models import Vacancy
 from jobbridge.employers.vacancies import today_local
+from jobbridge.matching.service import notify_vacancies_expired
 
 
 def expire_vacancies(*, session: Session, today: date | None = None) -> int:
@@ -21,4 +22,5 @@ def expire_vacancies(*, session: Session, today: date | None = None) -> int:
         .where(Vacancy.status == "published", col(Vacancy.valid_until) < today)
         .values(status="expired", closed_at=now, updated_at=now)
     )
+    notify_vacancies_expired(session=session, today=today)
     return result.rowcount or 0

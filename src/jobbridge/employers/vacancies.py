@@ -16,6 +16,7 @@ from jobbridge.employers.service import FormErrors, get_employer, notify_members
 # Validation lives in vacancy_input; its names stay importable from here, where callers first found them.
 from jobbridge.employers.vacancy_input import MAX_VALID_DAYS, VacancyInput, clean_vacancy, today_local
 from jobbridge.errors import Conflict, DomainError, Forbidden, NotFound
+from jobbridge.matching.service import notify_vacancy_changed
 from jobbridge.occupations.service import find_occupation
 from jobbridge.settings_store import get_flag
 
@@ -59,13 +60,24 @@ def suggest_occupation(*, title: str, description: str = "") -> OccupationSugges
     return OccupationSuggestion(code=result.code, name=result.name, level=result.level, confidence=result.confidence)
 
 
+def suggest_occupations(items: list[tuple[str, str]]) -> list[OccupationSuggestion]:
+    """Suggestions for many (title, description) pairs in one vectorised pass (spreadsheet imports)."""
+    from jobbridge.matching.coder import get_coder
+
+    if not items:
+        return []
+    results = get_coder().code_many([t for t, _ in items], descriptions=[d or None for _, d in items])
+    return [OccupationSuggestion(code=r.code or None, name=r.name, level=r.level if r.code else None,
+                                 confidence=r.confidence if r.code else None) for r in results]
+
+
 def occupation_name(*, session: Session, code: str | None) -> str:
     """The classification's name for a code ("" when unknown)."""
     occupation = find_occupation(session=session, code=code) if code else None
     return occupation.name if occupation else ""
 
 
-def _suggest_occupation(*, session: Session, values: dict) -> None:
+def _suggest_occupation(*, session: Session, values: dict, suggested: OccupationSuggestion | None = None) -> None:
     if values.get("occupation_code"):
         occupation = find_occupation(session=session, code=values["occupation_code"])
         values["occupation_level"] = occupation.level if occupation else None
@@ -73,13 +85,14 @@ def _suggest_occupation(*, session: Session, values: dict) -> None:
         return
     if not values["title"]:
         return
-    suggestion = suggest_occupation(title=values["title"], description=values.get("description") or "")
+    suggestion = suggested or suggest_occupation(title=values["title"], description=values.get("description") or "")
     values["occupation_code"] = suggestion.code
     values["occupation_level"], values["occupation_confidence"] = suggestion.level, suggestion.confidence
 
 
-def _sync_benefits(*, session: Session, vacancy: Vacancy) -> None:
-    existing = {row.benefit: row for row in session.exec(select(VacancyBenefit).where(VacancyBenefit.vacancy_id == vacancy.id))}
+def _sync_benefits(*, session: Session, vacancy: Vacancy, new: bool = False) -> None:
+    query = select(VacancyBenefit).where(VacancyBenefit.vacancy_id == vacancy.id)
+    existing = {} if new else {row.benefit: row for row in session.exec(query)}
     for name, row in existing.items():
         if name not in vacancy.benefits:
             session.delete(row)
@@ -89,18 +102,19 @@ def _sync_benefits(*, session: Session, vacancy: Vacancy) -> None:
 
 
 def create_vacancy(*, session: Session, employer_id: int, data: VacancyInput, source_ref: str | None = None,
-                   is_demo: bool = False, today: date | None = None) -> Vacancy:
-    """Save a new vacancy as a draft (the occupation code is suggested when left blank)."""
+                   is_demo: bool = False, today: date | None = None,
+                   suggested: OccupationSuggestion | None = None) -> Vacancy:
+    """Save a new vacancy as a draft (the occupation code is suggested when left blank, or `suggested` used)."""
     _require_active_employer(get_employer(session=session, employer_id=employer_id))
     values, errors = clean_vacancy(session=session, data=data, today=today)
     if errors:
         raise FormErrors(errors)
-    _suggest_occupation(session=session, values=values)
+    _suggest_occupation(session=session, values=values, suggested=suggested)
     vacancy = Vacancy(**values, employer_id=employer_id, status="draft", source_ref=source_ref, is_demo=is_demo,
                       search_text=_search_text(values))
     session.add(vacancy)
     session.flush()
-    _sync_benefits(session=session, vacancy=vacancy)
+    _sync_benefits(session=session, vacancy=vacancy, new=True)
     return vacancy
 
 
@@ -210,6 +224,7 @@ def _publish(*, session: Session, vacancy: Vacancy, action: str, staff_id: int |
                    kind="vacancy.published", subject="岗位已发布",
                    body=f"您的岗位“{vacancy.title}”已审核通过并发布，求职者现在可以看到并报名。",
                    link=f"/employer/vacancies/{vacancy.id}/interests", vacancy_id=vacancy.id)
+    notify_vacancy_changed(session=session, vacancy_id=vacancy.id)
 
 
 def approve_vacancy(*, session: Session, vacancy_id: int, staff_id: int | None = None) -> Vacancy:
@@ -274,6 +289,7 @@ def update_vacancy(*, session: Session, vacancy: Vacancy, data: VacancyInput, to
     elif vacancy.status == "pending":
         # The compliance check ran on the old text; staff must see findings for what they will approve.
         submit_for_review(session=session, vacancy=vacancy)
+    notify_vacancy_changed(session=session, vacancy_id=vacancy.id)
     return vacancy
 
 
@@ -286,6 +302,7 @@ def end_vacancy(*, session: Session, vacancy: Vacancy, outcome: str) -> Vacancy:
     vacancy.status, vacancy.closed_at, vacancy.updated_at = outcome, utcnow(), utcnow()
     session.add(vacancy)
     session.flush()
+    notify_vacancy_changed(session=session, vacancy_id=vacancy.id)
     return vacancy
 
 

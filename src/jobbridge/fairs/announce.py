@@ -1,4 +1,7 @@
-"""Announcing town and village fairs in the feeds of the villages around them (read by the outreach feed)."""
+"""Announcing town and village fairs in the feeds of the villages around them.
+
+The outreach feed reads these rows through `fairs_for_village`; this table is the single record.
+"""
 
 from __future__ import annotations
 
@@ -33,19 +36,7 @@ def announce_fair(*, session: Session, fair: Fair) -> int:
         session.add(FairAnnouncement(fair_id=fair.id, village_code=code, created_at=now))
         added += 1
     session.flush()
-    _tell_outreach(session=session, fair=fair, village_codes=sorted(villages))
     return added
-
-
-def _tell_outreach(*, session: Session, fair: Fair, village_codes: list[str]) -> None:
-    # The outreach capability may offer its own hook; our table stays the record either way.
-    try:
-        from jobbridge.outreach import feeds  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    hook = getattr(feeds, "announce_fair", None)
-    if callable(hook):
-        hook(session=session, fair_id=fair.id, village_codes=village_codes)
 
 
 def withdraw_announcements(*, session: Session, fair_id: int) -> int:

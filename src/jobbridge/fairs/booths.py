@@ -64,33 +64,48 @@ def waitlist_position(*, session: Session, booking: BoothBooking) -> int | None:
         col(BoothBooking.seq) <= booking.seq)).one()
 
 
+def _applicant(*, session: Session, employer_id: int, vacancy_ids: list[int],
+               today: date) -> tuple[Employer, list[Vacancy]]:
+    employer = session.get(Employer, employer_id)
+    if employer is None or employer.status != "verified":
+        raise Forbidden("单位通过认证后才能预订展位", code="employer.not_verified")
+    return employer, _presentable(session=session, employer=employer, vacancy_ids=vacancy_ids, today=today)
+
+
 def request_booth(*, session: Session, fair_id: int, employer_id: int | None, vacancy_ids: list[int],
                   user_id: int | None = None, note: str = "", today: date | None = None) -> BookingResult:
     """Apply for a booth: confirmed (or awaiting approval) while booths remain, else waitlisted in arrival order.
 
-    Takes the fair's lock before anything else, so concurrent requests are counted one at a time.
+    Everything that counts booths happens under the fair's lock, so concurrent requests are counted one at a
+    time and numbered (`seq`) in the order the lock admitted them.
     """
-    fair = lock_fair(session=session, fair_id=fair_id)
     today = today or today_local()
     if employer_id is None:
         raise Forbidden("只有用工单位账号可以预订展位", code="employer.required")
+    # On PostgreSQL, checking the applicant before taking the row lock keeps the serialised part short. SQLite
+    # must take its write lock first: a transaction that read before writing fails if another writer got in.
+    early = session.get_bind().dialect.name == "postgresql"
+    if early:
+        employer, vacancies = _applicant(session=session, employer_id=employer_id, vacancy_ids=vacancy_ids,
+                                         today=today)
+    fair = lock_fair(session=session, fair_id=fair_id)
     _check_open(fair, today)
-    employer = session.get(Employer, employer_id)
-    if employer is None or employer.status != "verified":
-        raise Forbidden("单位通过认证后才能预订展位", code="employer.not_verified")
-    vacancies = _presentable(session=session, employer=employer, vacancy_ids=vacancy_ids, today=today)
-    mine = session.exec(select(func.count()).select_from(BoothBooking).where(
-        BoothBooking.fair_id == fair.id, BoothBooking.employer_id == employer.id,
-        col(BoothBooking.status).in_(ACTIVE_BOOKINGS))).one()
+    if not early:
+        employer, vacancies = _applicant(session=session, employer_id=employer_id, vacancy_ids=vacancy_ids,
+                                         today=today)
+    # One read of the fair's bookings answers the limit, the free numbers and the next arrival number.
+    rows = session.exec(select(BoothBooking.employer_id, BoothBooking.status, BoothBooking.booth_number,
+                               BoothBooking.seq).where(BoothBooking.fair_id == fair.id)).all()
+    mine = sum(1 for row in rows if row[0] == employer.id and row[1] in ACTIVE_BOOKINGS)
     if mine >= fair.per_employer_limit:
         raise Conflict(f"本场每家单位最多预订{fair.per_employer_limit}个展位，贵单位已预订{mine}个",
                        code="fair.employer_limit")
-    free = _free_numbers(session=session, fair=fair)
-    fair.booking_seq += 1
-    session.add(fair)
+    taken = {row[2] for row in rows if row[1] in HOLDING}
+    free = [n for n in range(1, fair.booth_capacity + 1) if n not in taken]
+    seq = max((row[3] for row in rows), default=0) + 1
     now = utcnow()
     booking = BoothBooking(
-        fair_id=fair.id, employer_id=employer.id, seq=fair.booking_seq, note=" ".join(note.split())[:300],
+        fair_id=fair.id, employer_id=employer.id, seq=seq, note=" ".join(note.split())[:300],
         status=("pending" if fair.requires_approval else "confirmed") if free else "waitlisted",
         booth_number=free[0] if free else None, requested_by=user_id, requested_at=now, updated_at=now,
     )
@@ -99,7 +114,11 @@ def request_booth(*, session: Session, fair_id: int, employer_id: int | None, va
     for vacancy in vacancies:
         session.add(BoothVacancy(booking_id=booking.id, vacancy_id=vacancy.id))
     session.flush()
-    return BookingResult(booking=booking, waitlist_position=waitlist_position(session=session, booking=booking))
+    position = None
+    if booking.status == "waitlisted":
+        # Under the lock every earlier request is already in `rows`, so no second query is needed.
+        position = 1 + sum(1 for row in rows if row[1] == "waitlisted")
+    return BookingResult(booking=booking, waitlist_position=position)
 
 
 def _booking_in(*, session: Session, fair: Fair, booking_id: int) -> BoothBooking:
@@ -128,7 +147,7 @@ def fill_free_booths(*, session: Session, fair: Fair) -> list[BoothBooking]:
         state = "待工作人员审核" if booking.status == "pending" else "已确认"
         notify_employer(
             session=session, employer_id=booking.employer_id, key=f"fair-booth-promoted:{booking.id}",
-            subject="候补展位转正", link=f"/employer/fairs",
+            subject="候补展位转正", link="/employer/fairs",
             body=f"【就业桥】您在“{fair.title}”的候补已转正：{number}号展位（{state}）。",
         )
         promoted.append(booking)

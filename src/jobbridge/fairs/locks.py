@@ -22,7 +22,7 @@ def write_lock(*, session: Session) -> None:
     """
     if _dialect(session) == "sqlite":
         # An UPDATE matching no row still takes SQLite's RESERVED lock for the transaction.
-        session.execute(update(Fair.__table__).where(Fair.__table__.c.id == -1).values(booking_seq=0))
+        session.execute(update(Fair.__table__).where(Fair.__table__.c.id == -1).values(lock_ticks=0))
 
 
 def lock_fair(*, session: Session, fair_id: int) -> Fair:
@@ -31,7 +31,7 @@ def lock_fair(*, session: Session, fair_id: int) -> Fair:
         query = select(Fair).where(Fair.id == fair_id).with_for_update()
     else:
         table = Fair.__table__
-        session.execute(update(table).where(table.c.id == fair_id).values(booking_seq=table.c.booking_seq))
+        session.execute(update(table).where(table.c.id == fair_id).values(lock_ticks=table.c.lock_ticks))
         query = select(Fair).where(Fair.id == fair_id)
     fair = session.exec(query.execution_options(populate_existing=True)).first()
     if fair is None:

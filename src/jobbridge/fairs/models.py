@@ -78,8 +78,8 @@ class Fair(SQLModel, table=True):
     planned_by_rule: date | None = None
     date_confirmed: bool = True
     date_reason: str = Field(default="", max_length=300)
-    # Incremented under the fair's row lock: the arrival order of booth requests.
-    booking_seq: int = 0
+    # Written (unchanged) by lock_fair on SQLite only to take the database write lock; it means nothing else.
+    lock_ticks: int = 0
     cancel_reason: str = Field(default="", max_length=300)
     created_by: int | None = Field(default=None, foreign_key="app_user.id")
     updated_by: int | None = Field(default=None, foreign_key="app_user.id")

@@ -192,10 +192,12 @@ def _insert_monthly(*, session: Session, fd: FairDate, today: date) -> bool:
     values = fair.model_dump(exclude={"id"})
     table = Fair.__table__
     insert = postgresql.insert(table) if session.get_bind().dialect.name == "postgresql" else sqlite.insert(table)
-    result = session.execute(
+    # RETURNING says whether a row went in (psycopg reports rowcount -1 for an implicit RETURNING insert).
+    inserted = session.execute(
         insert.values(**values).on_conflict_do_nothing(index_elements=["kind", "rule_year", "rule_month"])
-    )
-    return bool(result.rowcount)
+        .returning(table.c.id)
+    ).first()
+    return inserted is not None
 
 
 def _recheck(*, session: Session, today: date, policy: str, overrides: HolidayOverrides) -> tuple[int, int]:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from jobbridge.employers.models import Vacancy
+from jobbridge.fairs.listing import Exhibitor, exhibitors
 from jobbridge.fairs.models import FairRegistration
-from jobbridge.fairs.service import Exhibitor, exhibitors
 from jobbridge.occupations.service import find_occupation
 
 log = logging.getLogger("jobbridge.fairs")
@@ -81,12 +81,27 @@ def _by_matching_core(*, session: Session, booths: list[Exhibitor],
         return None
     result = []
     for item in ranked or []:
-        employer_id = getattr(item, "employer_id", item[0] if isinstance(item, tuple) else item)
-        score = float(getattr(item, "score", item[1] if isinstance(item, tuple) and len(item) > 1 else 1.0))
+        employer_id, score, vacancy_id = _unpack(item)
         booth = by_employer.pop(employer_id, None)
         if booth is not None and score > 0:
-            result.append(BoothSuggestion(exhibitor=booth, score=score, matched=list(booth.vacancies)))
+            # The vacancy the core found best goes first.
+            matched = sorted(booth.vacancies, key=lambda v: v.id != vacancy_id)
+            result.append(BoothSuggestion(exhibitor=booth, score=score, matched=matched))
     return result
+
+
+def _unpack(item: object) -> tuple[object, float, int | None]:
+    """(employer id, score, best vacancy id) from an id, an (id, Match) pair, or an object with those fields."""
+    if isinstance(item, tuple):
+        employer_id, detail = item[0], item[1] if len(item) > 1 else None
+    else:
+        employer_id, detail = getattr(item, "employer_id", item), item
+    score = getattr(detail, "score", detail if detail is not None and detail is not item else 1.0)
+    try:
+        value = float(score)
+    except (TypeError, ValueError):
+        value = 1.0
+    return employer_id, value, getattr(detail, "vacancy_id", None)
 
 
 def suggest_booths(*, session: Session, registration: FairRegistration, limit: int = 12) -> list[BoothSuggestion]:
@@ -97,8 +112,8 @@ def suggest_booths(*, session: Session, registration: FairRegistration, limit: i
         return []
     ranked = _by_matching_core(session=session, booths=booths, registration=registration)
     if ranked is None:
-        # TODO: switch to jobbridge.matching.service.suggest_booths(*, session, profile, employer_ids) once the
-        # matching core ships it; until then, simple overlap of stated kinds of work with titles and occupations.
+        # Fallback when jobbridge.matching.service.suggest_booths(*, session, profile, employer_ids) is missing or
+        # failed: simple overlap of the stated kinds of work with vacancy titles, occupations and skills.
         ranked = [s for s in _by_overlap(session=session, booths=booths, kinds=kinds) if s.score > 0]
         ranked.sort(key=lambda s: (-s.score, s.exhibitor.booking.booth_number or 0))
     return ranked[:limit]

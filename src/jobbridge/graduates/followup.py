@@ -69,11 +69,9 @@ def graduate_facts(graduate: Graduate, hardship: GraduateHardship | None) -> Gra
 
 def policy_results(*, session: Session, graduate: Graduate, hardship: GraduateHardship | None,
                    today: date) -> list[PolicyResult]:
-    """Every current catalogue policy evaluated for the graduate, ordered by intent then status.
-
-    Pass hardship=None for a viewer who may not see it: the hardship conditions then read 需确认, so the
-    reasons never reveal what the viewer is not allowed to know.
-    """
+    """Every current catalogue policy evaluated for the graduate, ordered by intent then status."""
+    # Callers pass hardship=None for a viewer who may not see it: the hardship conditions then read 需确认, so
+    # the reasons never reveal what the viewer is not allowed to know.
     stored = {policy.key: (policy, version) for policy, version in current_policies(session=session)}
     specs = [spec_from_version(key=key, version=version) for key, (_, version) in stored.items()]
     results = []

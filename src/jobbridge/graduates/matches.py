@@ -132,11 +132,9 @@ def graduate_fairs(*, session: Session, today: date, limit: int = 5) -> list[Fai
 
 
 def notify_new_matches(*, session: Session, k: int = 10) -> dict[str, int]:
-    """Tell opted-in graduates about vacancies published since they opted in that rank in their top k.
-
-    Each vacancy is announced at most once per graduate: the outbox dedupe key is the claim, so overlapping
-    runs and reruns send nothing twice.
-    """
+    """Tell opted-in graduates about vacancies published since they opted in that rank in their top k."""
+    # Each vacancy is announced at most once per graduate: the outbox dedupe key is the claim, so overlapping
+    # runs and reruns send nothing twice.
     counts = {"graduates": 0, "matches": 0, "queued": 0}
     if not matching_ready():
         return counts

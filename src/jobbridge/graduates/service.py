@@ -78,7 +78,7 @@ class GraduateInput:
 
 
 def tri_state(value: object) -> bool | None:
-    """"是"/"否"/blank (or a bool) as True/False/None."""
+    """Map 是/否/blank (or a bool) to True/False/None."""
     if value is None or isinstance(value, bool):
         return value
     text = str(value).strip().lower()

@@ -85,7 +85,11 @@ def load_data(data_dir: Path) -> EvalData:
         if city:
             regions[city] = _clean(r["State.Code"]) or _clean(r["State.Name"])
         title = _clean(r["Position"]) or _clean(r["Title"])
-        docs.append(VacancyDoc(id=int(job_id), title=title, text=f"{_clean(r['Company'])} {_clean(r['Industry'])}", city=city))
+        docs.append(
+            VacancyDoc(
+                id=int(job_id), title=title, text=f"{_clean(r['Company'])} {_clean(r['Industry'])}", city=city
+            )
+        )
     experience: dict[str, list[str]] = defaultdict(list)
     for r in _read(data_dir / "Experience.csv"):
         if _clean(r["Position.Name"]):
@@ -94,16 +98,20 @@ def load_data(data_dir: Path) -> EvalData:
     for r in _read(data_dir / "Positions_Of_Interest.csv"):
         if _clean(r["Position.Of.Interest"]):
             interests[r["Applicant.ID"]].append(_clean(r["Position.Of.Interest"]))
-    return EvalData(docs, Geography(region_of_city=regions), train, train_time, held_out, experience, interests)
+    return EvalData(
+        docs, Geography(region_of_city=regions), train, train_time, held_out, experience, interests
+    )
 
 
 def _city(r: dict[str, str]) -> str | None:
-    """"City, ST" (city names repeat across states, so the state is part of the key)."""
+    """ "City, ST" (city names repeat across states, so the state is part of the key)."""
     city, state = _clean(r["City"]).title(), _clean(r["State.Code"]).upper()
     return f"{city}, {state}" if city else None
 
 
-def make_profile(data: EvalData, user: str, *, views: Sequence[int], doc_by_id: dict[int, VacancyDoc]) -> Profile:
+def make_profile(
+    data: EvalData, user: str, *, views: Sequence[int], doc_by_id: dict[int, VacancyDoc]
+) -> Profile:
     """The product's Profile for a user, from the given (training) views and their own CSV rows."""
     titles = [doc_by_id[j].title for j in views]
     text = " ; ".join(titles + data.experience.get(user, []) + data.interests.get(user, []))
@@ -135,13 +143,19 @@ def evaluate(index: MatchIndex, data: EvalData, *, k: int = 10, weights: Weights
         mine = scores[ids == target][0]
         rank = int(np.sum(scores > mine) + np.sum((scores == mine) & (ids < target)))
         if rank < k:
-            assert top[rank].vacancy_id == target, "top_k and scores disagree"
+            if top[rank].vacancy_id != target:
+                raise RuntimeError(f"top_k and scores disagree for user {user}")
             hits += 1
             ndcg += 1.0 / math.log2(rank + 2)
         mrr += 1.0 / (rank + 1)
     n = len(data.held_out)
-    return {"users": n, f"hit_rate@{k}": hits / n, f"ndcg@{k}": ndcg / n, "mrr": mrr / n,
-            "seconds": time.perf_counter() - started}
+    return {
+        "users": n,
+        f"hit_rate@{k}": hits / n,
+        f"ndcg@{k}": ndcg / n,
+        "mrr": mrr / n,
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def build_index(data: EvalData, *, vectorizer: TfidfVectorizer | None = None) -> MatchIndex:
@@ -151,33 +165,68 @@ def build_index(data: EvalData, *, vectorizer: TfidfVectorizer | None = None) ->
     return index
 
 
-def learn_weights(index: MatchIndex, data: EvalData, *, candidates: int = 50, seed: int = 0) -> tuple[Weights, dict]:
-    """Weights learned from training views only (each user's newest training view as the outcome).
+def learn_weights(
+    index: MatchIndex,
+    data: EvalData,
+    *,
+    k: int = 10,
+    candidates: int = 30,
+    random_negatives: int = 30,
+    seed: int = 0,
+) -> tuple[Weights, dict]:
+    """Weights learned from training views only (each test user's newest training view as the outcome).
 
-    Half of the users train the model and half decide whether it beats the hand-set weights, exactly as the
-    product would before adopting new weights. Popularity is recomputed without the pseudo-outcomes.
+    Half of the users train the model; the other half decide, as the product would, whether it beats the
+    current weights. Their lists are the union of both weight sets' top k plus the outcome, so the hit rate
+    compare_weights sees equals the hit rate over the full ranking (a list pre-selected by one model alone
+    flatters whatever that model did not look at). Popularity is recomputed without the outcomes.
     """
     doc_by_id = {d.id: d for d in data.docs}
     pseudo = {u: v[-1] for u, v in data.train.items() if u in data.held_out and len(v) >= 2}
     index.set_popularity({d.id: 0 for d in data.docs} | dict(_popularity(data, skip=pseudo)))
     rng = np.random.default_rng(seed)
-    examples: dict[int, list] = {0: [], 1: []}
-    for user, target in pseudo.items():
+    all_ids = [d.id for d in data.docs]
+    users = {0: [], 1: []}
+    for user in pseudo:
+        users[int(rng.integers(2))].append(user)
+
+    def profile_of(user: str) -> tuple[Profile, list[int], datetime]:
         views = data.train[user][:-1]
-        profile = make_profile(data, user, views=views, doc_by_id=doc_by_id)
-        now = data.train_time[user]
+        return make_profile(data, user, views=views, doc_by_id=doc_by_id), views, data.train_time[user]
+
+    train = []
+    for user in users[0]:
+        profile, views, now = profile_of(user)
         shown = [m.vacancy_id for m in index.top_k(profile, k=candidates, now=now, exclude_ids=views)]
-        pool = [i for i in shown if i != target] + [target]
-        part = int(rng.integers(2))
-        for m in index.score_pairs(profile, pool, now=now):
-            examples[part].append((m.signals, int(m.vacancy_id == target), user))
-    index.set_popularity(_popularity(data))
-    learned = fit_weights(examples[0], base=index.weights)
-    info = {"train_examples": len(examples[0]), "held_out_examples": len(examples[1])}
+        # Random negatives too: top-ranked ones alone teach the model to distrust whatever put them there.
+        extra = [all_ids[i] for i in rng.choice(len(all_ids), random_negatives, replace=False)]
+        pool = list(dict.fromkeys(i for i in shown + extra if i != pseudo[user] and i not in views))
+        for m in index.score_pairs(profile, pool + [pseudo[user]], now=now):
+            train.append((m.signals, int(m.vacancy_id == pseudo[user])))
+    learned = fit_weights(train, base=index.weights)
+    info: dict = {"train_examples": len(train), "validation_users": len(users[1])}
     if learned is None:
+        index.set_popularity(_popularity(data))
         return index.weights, info | {"adopted": False}
-    verdict = compare_weights(current=index.weights, candidate=learned, held_out=examples[1], metric="hit_rate")
-    info |= {"current_hit_rate": verdict.current, "candidate_hit_rate": verdict.candidate, "adopted": verdict.adopt}
+    held_out = []
+    for user in users[1]:
+        profile, views, now = profile_of(user)
+        tops = [
+            index.top_k(profile, k=k, now=now, weights=w, exclude_ids=views) for w in (index.weights, learned)
+        ]
+        pool = list(dict.fromkeys(m.vacancy_id for top in tops for m in top))
+        pool = [i for i in pool if i != pseudo[user]] + [pseudo[user]]
+        for m in index.score_pairs(profile, pool, now=now):
+            held_out.append((m.signals, int(m.vacancy_id == pseudo[user]), user))
+    index.set_popularity(_popularity(data))
+    verdict = compare_weights(
+        current=index.weights, candidate=learned, held_out=held_out, metric="hit_rate", k=k
+    )
+    info |= {
+        "current_hit_rate": verdict.current,
+        "candidate_hit_rate": verdict.candidate,
+        "adopted": verdict.adopt,
+    }
     return (learned if verdict.adopt else index.weights), info | {"weights": learned.to_dict()}
 
 
@@ -187,8 +236,13 @@ def run_evaluation(*, data_dir: Path, k: int = 10) -> dict:
     data = load_data(Path(data_dir))
     index = build_index(data)
     result = evaluate(index, data, k=k)
-    return {"users": result["users"], "hit_rate@10": result[f"hit_rate@{k}"], "ndcg@10": result[f"ndcg@{k}"],
-            "mrr": result["mrr"], "seconds": time.perf_counter() - started}
+    return {
+        "users": result["users"],
+        "hit_rate@10": result[f"hit_rate@{k}"],
+        "ndcg@10": result[f"ndcg@{k}"],
+        "mrr": result["mrr"],
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def run_variants(*, data_dir: Path, k: int = 10) -> list[tuple[str, dict]]:
@@ -212,7 +266,12 @@ def run_variants(*, data_dir: Path, k: int = 10) -> list[tuple[str, dict]]:
     ]:
         out.append((f"default text, {label}", evaluate(index, data, k=k, weights=replace(base, **change))))
     learned, info = learn_weights(index, data)
-    out.append((f"default text, learned weights (adopted={info['adopted']})", evaluate(index, data, k=k, weights=learned) | {"learning": info}))
+    out.append(
+        (
+            f"default text, learned weights (adopted={info['adopted']})",
+            evaluate(index, data, k=k, weights=learned) | {"learning": info},
+        )
+    )
     return out
 
 
@@ -223,7 +282,9 @@ def main(argv: Sequence[str]) -> int:
         print(f"{key}: {value:.4f}" if isinstance(value, float) else f"{key}: {value}")
     if "--variants" in argv:
         for name, r in run_variants(data_dir=data_dir):
-            print(f"{name:55s} HR@10 {r['hit_rate@10']:.4f}  NDCG@10 {r['ndcg@10']:.4f}  MRR {r['mrr']:.4f}  {r['seconds']:.1f}s")
+            print(
+                f"{name:55s} HR@10 {r['hit_rate@10']:.4f}  NDCG@10 {r['ndcg@10']:.4f}  MRR {r['mrr']:.4f}  {r['seconds']:.1f}s"
+            )
             if "learning" in r:
                 print("    ", r["learning"])
     return 0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from jobbridge.matching.coder import proximity_level
@@ -17,153 +15,182 @@ from jobbridge.matching.signals import (
     FRESH_ZERO_DAYS,
     OCC_VALUE,
     POPULARITY_HALF,
+    POPULARITY_MIN,
     RULES,
     TEXT_FLOOR,
-    WHAT_SIGNALS,
     ProfileFacts,
 )
-from jobbridge.matching.store import Columns, Interner
+from jobbridge.matching.store import Columns, Lookups
 
-__all__ = ["Lookups", "score_rows"]
+__all__ = ["score_rows", "top_rows"]
 
 _BAND_CODES = ("unknown", "district", "adjacent_town", "same_town", "same_village")
 _BAND_ARRAY = np.array([BAND_VALUE[b] for b in _BAND_CODES])
-_OCC_ARRAY = np.array(OCC_VALUE)
 
 
-@dataclass
-class Lookups:
-    """The string interners of an index, one per categorical field."""
-
-    places: Interner = field(default_factory=Interner)
-    towns: Interner = field(default_factory=Interner)
-    cities: Interner = field(default_factory=Interner)
-    regions: Interner = field(default_factory=Interner)
-    occ: Interner = field(default_factory=Interner)
-    occ_prefix: tuple[Interner, ...] = field(default_factory=lambda: tuple(Interner() for _ in range(4)))
-    etypes: Interner = field(default_factory=Interner)
+# Per-category lookup tables: one entry per interned value plus a trailing entry that id -1 (unknown) selects,
+# so a signal is a single gather over the rows instead of comparisons against every wanted value.
+def _table(size: int, fill: float = 0.0) -> np.ndarray:
+    return np.full(size + 1, fill)
 
 
-def _occupation(p: ProfileFacts, cols: Columns, lk: Lookups) -> np.ndarray:
-    """Best proximity level between any of the person's codes and each row's code, as a signal value."""
-    level = np.zeros(cols.n, dtype=np.int8)
-    doc_level = cols["occ_level"]
-    for code in p.occupation_codes:
-        segs = code.split("-")
-        same = np.ones(cols.n, dtype=bool)
-        common = np.zeros(cols.n, dtype=np.int8)
-        for depth in range(4):
-            ident = lk.occ_prefix[depth].get("-".join(segs[: depth + 1])) if depth < len(segs) else -2
-            same &= cols[f"occ{depth + 1}"] == ident
-            common += same
-        bounded = np.minimum(np.minimum(common, doc_level), proximity_level(code, code))
-        np.maximum(level, bounded, out=level)
-    return _OCC_ARRAY[level]
+def _occupation_table(codes: tuple[str, ...], lk: Lookups) -> np.ndarray:
+    """Signal value per occupation code id for a person's codes (cached; extended as new codes appear)."""
+    table = lk.occ_tables.get(codes)
+    known = 0 if table is None else len(table) - 1
+    if known < len(lk.occ.values):
+        extra = [OCC_VALUE[max(proximity_level(c, code) for c in codes)] for code in lk.occ.values[known:]]
+        body = table[:-1] if table is not None else np.empty(0)
+        table = np.concatenate((body, extra, [0.0]))
+        if len(lk.occ_tables) > 4096:  # bounded: distinct code combinations are few, but never unbounded
+            lk.occ_tables.clear()
+        lk.occ_tables[codes] = table
+    return table
 
 
 def _distance(p: ProfileFacts, cols: Columns, lk: Lookups, geography: Geography) -> np.ndarray:
     """Band code per row (index into _BAND_CODES); 0 where either side's location is unknown."""
-    town = cols["town"]
-    band = np.where(town >= 0, 1, 0).astype(np.int8)
-    if p.neighbours:
-        band[np.isin(town, [lk.towns.get(t) for t in p.neighbours])] = 2
-    band[town == lk.towns.get(p.town)] = 3
-    if geography.is_village(p.place):
-        band[cols["place"] == lk.places.get(p.place)] = 4
+    table = np.ones(len(lk.towns.values) + 1, dtype=np.int8)
+    table[-1] = 0
+    for town in p.neighbours:
+        if (ident := lk.towns.get(town)) >= 0:
+            table[ident] = 2
+    if (ident := lk.towns.get(p.town)) >= 0:
+        table[ident] = 3
+    band = table[cols["town"]]
+    if geography.is_village(p.place) and (ident := lk.places.get(p.place)) >= 0:
+        band[cols["place"] == ident] = 4
     return band
 
 
-def _city(p: ProfileFacts, cols: Columns, lk: Lookups) -> np.ndarray:
-    city = cols["city"]
-    out = np.zeros(cols.n)
+def _city(p: ProfileFacts, cols: Columns, lk: Lookups, region_of_city: np.ndarray) -> np.ndarray:
+    table = _table(len(lk.cities.values))
     if p.regions:
-        out[np.isin(cols["region"], [lk.regions.get(r) for r in p.regions]) & (city >= 0)] = CITY_REGION
-    if p.seen_cities:
-        out[np.isin(city, [lk.cities.get(c) for c in p.seen_cities])] = CITY_SEEN
-    if p.city:
-        out[city == lk.cities.get(p.city)] = CITY_SAME
-    return out
+        wanted = [lk.regions.get(r) for r in p.regions]
+        table[:-1][np.isin(region_of_city, wanted)] = CITY_REGION
+    for city in p.seen_cities:
+        if (ident := lk.cities.get(city)) >= 0:
+            table[ident] = CITY_SEEN
+    if (ident := lk.cities.get(p.city)) >= 0:
+        table[ident] = CITY_SAME
+    return table[cols["city"]]
 
 
-def signal_arrays(
+def score_rows(
     p: ProfileFacts,
     cols: Columns,
     lk: Lookups,
     *,
     geography: Geography,
+    region_of_city: np.ndarray,
     text: np.ndarray | None,
     history: np.ndarray | None,
     weights: Weights,
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Signal arrays (only those that can be non-zero and carry weight) and rule-breach masks."""
-    sig: dict[str, np.ndarray] = {}
+    hard: HardRules,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(score, filtered) for every row, with the arithmetic of signals.combine.
+
+    Weighted signals are added in SIGNALS order, each as weight × value, so a row's score equals the per-pair
+    score bit for bit (signals the profile cannot have are skipped: adding 0.0 changes nothing).
+    """
+    n = cols.n
+    score = np.zeros(n)
+    matched = np.zeros(n, dtype=bool)  # rows matching on what the person wants (gates the priors)
     breach: dict[str, np.ndarray] = {}
+    w = weights.of
 
-    def wanted(name: str) -> bool:
-        return weights.of(name) != 0.0
+    def add(name: str, values: np.ndarray) -> None:
+        np.multiply(values, w(name), out=values)
+        np.add(score, values, out=score)
 
-    if text is not None:
-        sig["text"] = np.where(text >= TEXT_FLOOR, text, 0.0)
-    if history is not None:
-        sig["history"] = np.where(history >= TEXT_FLOOR, history, 0.0)
+    for name, sims in (("text", text), ("history", history)):
+        if sims is not None:
+            above = sims >= TEXT_FLOOR
+            matched |= above
+            add(name, np.where(above, sims, 0.0))
     if p.occupation_codes:
-        sig["occupation"] = _occupation(p, cols, lk)
+        table, occ = _occupation_table(p.occupation_codes, lk), cols["occ"]
+        matched |= (table > 0)[occ]
+        add("occupation", table[occ])
     if p.town:
         band = _distance(p, cols, lk, geography)
-        if wanted("distance"):
-            sig["distance"] = _BAND_ARRAY[band]
+        add("distance", _BAND_ARRAY[band])
         if p.allowed_bands is not None:
-            allowed = [i for i, b in enumerate(_BAND_CODES) if b in p.allowed_bands]
-            breach["travel"] = (band > 0) & ~np.isin(band, allowed)
-    if (p.city or p.seen_cities) and wanted("city"):
-        sig["city"] = _city(p, cols, lk)
+            refused = np.array([b != "unknown" and b not in p.allowed_bands for b in _BAND_CODES])
+            breach["travel"] = refused[band]
+    if p.city or p.seen_cities:
+        add("city", _city(p, cols, lk, region_of_city))
     if p.edu > 0:
         edu = cols["edu"]
-        has = edu > 0
-        sig["education"] = (has & (edu <= p.edu)).astype(np.float64)
-        breach["education"] = has & (edu > p.edu)
+        add("education", ((edu > 0) & (edu <= p.edu)).astype(np.float64))
+        breach["education"] = edu > p.edu
     if p.age is not None:
         lo, hi = cols["age_min"], cols["age_max"]
+        ok = ~(p.age < lo) & ~(p.age > hi)  # NaN bounds compare False: no limit
         has = ~(np.isnan(lo) & np.isnan(hi))
-        ok = ~(p.age < lo) & ~(p.age > hi)
-        sig["age"] = (has & ok).astype(np.float64)
+        add("age", (has & ok).astype(np.float64))
         breach["age"] = has & ~ok
     if p.pay is not None:
-        sig["pay"] = np.where(cols["pay_min"] >= p.pay, 1.0, np.where(cols["pay_max"] >= p.pay, 0.5, 0.0))
+        values = np.where(cols["pay_min"] >= p.pay, 1.0, np.where(cols["pay_max"] >= p.pay, 0.5, 0.0))
+        matched |= values > 0
+        add("pay", values)
     if p.types:
-        sig["employment_type"] = np.isin(cols["etype"], [lk.etypes.get(t) for t in p.types]).astype(np.float64)
-    matched = np.zeros(cols.n, dtype=bool)
-    for name in WHAT_SIGNALS:
-        if name in sig:
-            matched |= sig[name] > 0
-    if not matched.any():
-        return sig, breach
-    if wanted("freshness"):
-        pub = cols["published"]
-        days = (p.now_ts - pub) / 86400.0
+        table = _table(len(lk.etypes.values))
+        table[[i for i in (lk.etypes.get(t) for t in p.types) if i >= 0]] = 1.0
+        values = table[cols["etype"]]
+        matched |= values > 0
+        add("employment_type", values)
+    # The priors only count on matched rows, so they are computed on those rows alone.
+    rows = np.flatnonzero(matched)
+    if rows.size and weights.freshness != 0.0:
+        days = (p.now_ts - cols["published"][rows]) / 86400.0
         fresh = np.clip((FRESH_ZERO_DAYS - days) / (FRESH_ZERO_DAYS - FRESH_FULL_DAYS), 0.0, 1.0)
-        sig["freshness"] = np.where(np.isnan(pub) | ~matched, 0.0, fresh)
-    if wanted("popularity"):
-        pop = cols["popularity"]
-        sig["popularity"] = np.where(matched, pop / (pop + POPULARITY_HALF), 0.0)
-    return sig, breach
-
-
-def score_rows(
-    sig: dict[str, np.ndarray], breach: dict[str, np.ndarray], *, n: int, weights: Weights, hard: HardRules
-) -> tuple[np.ndarray, np.ndarray]:
-    """(score per row, filtered mask) with the same arithmetic as signals.combine."""
-    score = np.zeros(n)
-    for name, arr in sig.items():
-        score += weights.of(name) * arr
+        score[rows] += w("freshness") * np.where(np.isnan(days), 0.0, fresh)
+    if rows.size and weights.popularity != 0.0:
+        pop = cols["popularity"][rows]
+        score[rows] += w("popularity") * np.where(pop >= POPULARITY_MIN, pop / (pop + POPULARITY_HALF), 0.0)
     filtered = np.zeros(n, dtype=bool)
     for rule in RULES:
         mask = breach.get(rule)
-        if mask is None:
-            continue
         mode = getattr(hard, rule)
+        if mask is None or mode == "ignore":
+            continue
         if mode == "filter":
             filtered |= mask
-        elif mode == "demote":
+        else:
             score -= weights.demote_penalty * mask
     return score, filtered
+
+
+def top_rows(values: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
+    """Rows of the k largest values (-inf = not eligible), ordered by value desc then id asc.
+
+    np.argpartition slows down by an order of magnitude on the many equal scores that discrete signals
+    produce, so a threshold from a small sorted sample narrows the rows first and ties are resolved level
+    by level (at most k levels, each one pass over the narrowed rows).
+    """
+    n = len(values)
+    if k <= 0 or n == 0:
+        return np.empty(0, dtype=np.int64)
+    step = max(1, n // 4096)
+    sample = np.sort(values[::step])
+    rank = min(len(sample), -(-(8 * k + 64) // step))  # aim for a few hundred candidate rows
+    threshold = sample[-rank]
+    cand = np.flatnonzero(values >= threshold) if threshold > -np.inf else np.flatnonzero(values > -np.inf)
+    if len(cand) < k and threshold > -np.inf:
+        cand = np.flatnonzero(values > -np.inf)  # the sample missed: take every eligible row
+    vals, cand_ids = values[cand], ids[cand]
+    picked: list[np.ndarray] = []
+    remaining, upper = k, np.inf
+    while remaining > 0 and len(vals):
+        below = vals < upper
+        if not below.any():
+            break
+        level = vals[below].max()
+        rows = np.flatnonzero(vals == level)
+        if len(rows) > remaining:  # ids are unique, so partitioning them has no tie problem
+            rows = rows[np.argpartition(cand_ids[rows], remaining - 1)[:remaining]]
+        picked.append(rows[np.argsort(cand_ids[rows], kind="stable")])
+        remaining -= len(rows)
+        upper = level
+    return cand[np.concatenate(picked)] if picked else np.empty(0, dtype=np.int64)

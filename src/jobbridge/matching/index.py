@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import uuid
@@ -13,39 +14,35 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from jobbridge.matching.coder import proximity_level
-from jobbridge.matching.features import Lookups, score_rows, signal_arrays
-from jobbridge.matching.model import Geography, HardRules, Match, PersonMatch, Profile, VacancyDoc, Weights
+from jobbridge.matching.features import score_rows, top_rows
+from jobbridge.matching.model import Geography, HardRules, Match, Profile, VacancyDoc, Weights
+from jobbridge.matching.people import PeopleRanking
 from jobbridge.matching.signals import (
     DocFacts,
     ProfileFacts,
     combine,
-    epoch_seconds,
     name_lookup,
     pair_signals,
     reasons_for,
 )
-from jobbridge.matching.store import Columns, RowStore
-from jobbridge.matching.textvec import DocVectorizer, l2_rows
-from jobbridge.vocab import education_rank
+from jobbridge.matching.store import Columns, Lookups, RowStore, fill_rows, row_facts
+from jobbridge.matching.textvec import DocVectorizer, prune_vector
 
 __all__ = ["FORMAT_VERSION", "MatchIndex"]
 
 FORMAT_VERSION = 1
 HISTORY_MAX = 20  # newest interactions that shape the history vector
 HISTORY_DECAY = 0.5  # each older interaction counts half as much as the next newer one
-HISTORY_TERMS = 128  # the history vector is pruned like a document so a query stays cheap
+HISTORY_TERMS = 64  # the history vector is pruned like a document so a query stays cheap
+_BUILD_CHUNK = 16384
 
 
-def _prune_row(vec: sparse.csr_matrix, max_terms: int) -> sparse.csr_matrix:
-    if vec.nnz > max_terms:
-        cut = np.partition(vec.data, vec.nnz - max_terms)[vec.nnz - max_terms]
-        vec = sparse.csr_matrix(vec.multiply(vec >= cut))
-    return l2_rows(sparse.csr_matrix(vec, dtype=np.float32))
+class MatchIndex(PeopleRanking):
+    """Vacancy rows (text + structured facts) with incremental updates and vectorised top-k ranking.
 
-
-class MatchIndex:
-    """Vacancy rows (text + structured facts) with incremental updates and vectorised top-k ranking."""
+    Not thread-safe: serialise upsert/remove/compact with reads (a lock, one index per worker process,
+    or build a new index and swap the reference).
+    """
 
     def __init__(
         self,
@@ -66,6 +63,9 @@ class MatchIndex:
         self._rows = RowStore(vectorizer.n_features)
         self._lk = Lookups()
         self._row_of: dict[int, int] = {}
+        self._town_of_place: list[int] = []
+        self._region_table = np.empty(0, dtype=np.int32)
+        self._region_of_city: list[int] = []
         self._dead = 0
         self._updates = 0
         self._build_id = uuid.uuid4().hex[:8]
@@ -88,64 +88,51 @@ class MatchIndex:
         if not latest:
             raise ValueError("MatchIndex.build needs at least one vacancy to fit the text model")
         batch = list(latest.values())
-        dv = vectorizer if isinstance(vectorizer, DocVectorizer) else DocVectorizer(vectorizer, max_terms=max_terms)
+        dv = (
+            vectorizer
+            if isinstance(vectorizer, DocVectorizer)
+            else DocVectorizer(vectorizer, max_terms=max_terms)
+        )
         dv.fit([d.title for d in batch], [d.text for d in batch])
         index = cls(vectorizer=dv, geography=geography, names=names, weights=weights, built_at=now)
-        index._append(batch, dv.transform_docs([d.title for d in batch], [d.text for d in batch]))
+        # Chunk by chunk, so the transient text matrices never hold the whole corpus twice.
+        for lo in range(0, len(batch), _BUILD_CHUNK):
+            part = batch[lo : lo + _BUILD_CHUNK]
+            index._append(part, dv.transform_docs([d.title for d in part], [d.text for d in part]))
         index._rows.reindex()
         return index
 
-    def _append(self, docs: Sequence[VacancyDoc], matrix: sparse.csr_matrix, popularity: Sequence[float] = ()) -> None:
+    def _append(
+        self, docs: Sequence[VacancyDoc], matrix: sparse.csr_matrix, popularity: Sequence[float] = ()
+    ) -> None:
         """Append rows for docs whose text rows are in matrix (same order)."""
         rows = self._rows.append(matrix)
         self._cols.grow_to(rows.stop)
         sl = slice(rows.start, rows.stop)
-        lk = self._lk
-        values: dict[str, list] = {name: [] for name in ("id", "place", "city", "occ", "edu", "etype", "employer")}
-        values |= {f"occ{i}": [] for i in range(1, 5)}
-        numbers: dict[str, list] = {name: [] for name in ("age_min", "age_max", "pay_min", "pay_max", "published")}
-        is_open, levels = [], []
-        for doc in docs:
-            values["id"].append(doc.id)
-            values["place"].append(lk.places.add(doc.village_code or doc.town_code))
-            values["city"].append(lk.cities.add(doc.city))
-            code = doc.occupation_code or None
-            values["occ"].append(lk.occ.add(code))
-            segs = code.split("-") if code else []
-            for depth in range(4):
-                part = "-".join(segs[: depth + 1]) if depth < len(segs) else None
-                values[f"occ{depth + 1}"].append(lk.occ_prefix[depth].add(part))
-            levels.append(proximity_level(code, code) if code else 0)
-            values["edu"].append(education_rank(doc.min_education))
-            values["etype"].append(lk.etypes.add(doc.employment_type))
-            values["employer"].append(-1 if doc.employer_id is None else doc.employer_id)
-            numbers["age_min"].append(doc.age_min)
-            numbers["age_max"].append(doc.age_max)
-            numbers["pay_min"].append(doc.pay_monthly_min)
-            numbers["pay_max"].append(doc.pay_monthly_max)
-            numbers["published"].append(epoch_seconds(doc.published_at))
-            is_open.append(doc.is_open)
-        for name, vals in values.items():
-            self._cols.full(name)[sl] = vals
-        for name, vals in numbers.items():
-            self._cols.full(name)[sl] = np.array(vals, dtype=np.float64)  # None → nan
-        self._cols.full("occ_level")[sl] = levels
-        self._cols.full("open")[sl] = is_open
-        self._cols.full("alive")[sl] = True
+        fill_rows(self._cols, self._lk, docs, sl)
         if popularity:
             self._cols.full("popularity")[sl] = popularity
-        self._refresh_geography(sl)
-        for doc, row in zip(docs, rows, strict=True):
-            self._row_of[doc.id] = row
+        self._derive_places(sl)
+        self._row_of.update(zip((d.id for d in docs), rows, strict=True))
 
-    def _refresh_geography(self, sl: slice = slice(None)) -> None:
-        """Derive town and region columns from place and city through the current geography."""
+    def _derive_places(self, sl: slice = slice(None), *, refresh: bool = False) -> None:
+        """Derive town and region columns from place and city through the geography (tables grow lazily)."""
         lk, geo = self._lk, self.geography
-        town_of_place = np.array([lk.towns.add(geo.town_of(p)) for p in lk.places.values] + [-1], dtype=np.int32)
-        region_of_city = np.array([lk.regions.add(geo.region_of(c)) for c in lk.cities.values] + [-1], dtype=np.int32)
-        # Index -1 (unknown) picks the trailing -1 of each lookup table.
-        self._cols.full("town")[: self._cols.n][sl] = town_of_place[self._cols["place"][sl]]
-        self._cols.full("region")[: self._cols.n][sl] = region_of_city[self._cols["city"][sl]]
+        if refresh:
+            self._town_of_place, self._region_of_city = [], []
+        self._town_of_place += [
+            lk.towns.add(geo.town_of(p)) for p in lk.places.values[len(self._town_of_place) :]
+        ]
+        self._region_of_city += [
+            lk.regions.add(geo.region_of(c)) for c in lk.cities.values[len(self._region_of_city) :]
+        ]
+        # The trailing -1 is what an unknown place/city (id -1) picks up.
+        town_of_place = np.array(self._town_of_place + [-1], dtype=np.int32)
+        region_of_city = np.array(self._region_of_city + [-1], dtype=np.int32)
+        self._region_table = region_of_city[:-1]
+        n = self._cols.n
+        self._cols.full("town")[:n][sl] = town_of_place[self._cols["place"][sl]]
+        self._cols.full("region")[:n][sl] = region_of_city[self._cols["city"][sl]]
 
     # -- updates -------------------------------------------------------------------------------------
     def upsert(self, doc: VacancyDoc) -> None:
@@ -192,8 +179,9 @@ class MatchIndex:
     # -- identity ------------------------------------------------------------------------------------
     @property
     def version(self) -> str:
-        """Changes on every build, load of a different artifact, or update (cache key for results)."""
-        return f"mi{FORMAT_VERSION}-{self._build_id}-{self._updates}"
+        """Changes with every build, update or change of default weights (a cache key for results)."""
+        weights = hashlib.sha1(repr(sorted(self.weights.to_dict().items())).encode()).hexdigest()[:6]
+        return f"mi{FORMAT_VERSION}-{self._build_id}-{self._updates}-{weights}"
 
     def __len__(self) -> int:
         return len(self._row_of)
@@ -208,7 +196,7 @@ class MatchIndex:
         if not rows:
             return None, frozenset()
         w = HISTORY_DECAY ** np.arange(len(rows) - 1, -1, -1)
-        hvec = _prune_row(sparse.csr_matrix(w @ self._rows.rows(np.array(rows))), HISTORY_TERMS)
+        hvec = prune_vector(sparse.csr_matrix(w @ self._rows.rows(np.array(rows))), HISTORY_TERMS)
         seen = frozenset(c for c in (self._lk.cities.value(int(x)) for x in self._cols["city"][rows]) if c)
         return hvec, seen
 
@@ -221,7 +209,7 @@ class MatchIndex:
             qvec = self._vec.transform_queries([profile.text])
             qvec = qvec if qvec.nnz else None
         hvec, seen = self._history(profile)
-        facts = ProfileFacts.of(profile, now=now, geography=self.geography, seen_cities=seen, has_history=hvec is not None)
+        facts = ProfileFacts.of(profile, now=now, geography=self.geography, seen_cities=seen)
         return facts, qvec, hvec
 
     @staticmethod
@@ -230,11 +218,15 @@ class MatchIndex:
         vecs = [v for v in (qvec, hvec) if v is not None]
         if not vecs:
             return None
-        stacked = sparse.csr_matrix(sparse.vstack(vecs))
-        cols = np.unique(stacked.indices)
-        return cols, stacked[:, cols].toarray()
+        cols = np.unique(np.concatenate([v.indices for v in vecs]))
+        vals = np.zeros((len(vecs), len(cols)), dtype=np.float32)
+        for i, v in enumerate(vecs):
+            vals[i, np.searchsorted(cols, v.indices)] = v.data
+        return cols, vals
 
-    def _sims(self, qvec, hvec, rows: np.ndarray | None = None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    def _sims(
+        self, qvec, hvec, rows: np.ndarray | None = None
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
         """Cosine of every row (or the given rows) with the text and history vectors (None when absent)."""
         query = self._query(qvec, hvec)
         if query is None:
@@ -249,8 +241,17 @@ class MatchIndex:
         facts, qvec, hvec = self._profile(profile, now)
         text, history = self._sims(qvec, hvec)
         cols = self._cols
-        sig, breach = signal_arrays(facts, cols, self._lk, geography=self.geography, text=text, history=history, weights=weights)
-        score, filtered = score_rows(sig, breach, n=cols.n, weights=weights, hard=hard)
+        score, filtered = score_rows(
+            facts,
+            cols,
+            self._lk,
+            geography=self.geography,
+            region_of_city=self._region_table,
+            text=text,
+            history=history,
+            weights=weights,
+            hard=hard,
+        )
         ok = cols["alive"] & cols["open"] & ~filtered
         if only_ids is not None:
             allowed = np.zeros(cols.n, dtype=bool)
@@ -270,7 +271,9 @@ class MatchIndex:
         hard: HardRules = HardRules(),
     ) -> tuple[np.ndarray, np.ndarray]:
         """(vacancy ids, scores) of every eligible vacancy, unsorted (for evaluation and analysis)."""
-        _, _, _, score, ok, _ = self._score_all(profile, now=now, weights=weights, exclude_ids=exclude_ids, hard=hard, only_ids=None)
+        _, _, _, score, ok, _ = self._score_all(
+            profile, now=now, weights=weights, exclude_ids=exclude_ids, hard=hard, only_ids=None
+        )
         return self._cols["id"][ok].copy(), score[ok]
 
     def top_k(
@@ -289,52 +292,48 @@ class MatchIndex:
         facts, text, history, score, ok, weights = self._score_all(
             profile, now=now, weights=weights, exclude_ids=exclude_ids, hard=hard, only_ids=only_ids
         )
-        eligible = np.flatnonzero(ok)
-        if k <= 0 or eligible.size == 0:
+        if k <= 0:
             return []
-        cand = eligible
-        if eligible.size > k:
-            part = eligible[np.argpartition(-score[eligible], k - 1)[:k]]
-            # Every row tied with the k-th score competes, so the id tie-break is exact.
-            cand = eligible[score[eligible] >= score[part].min()]
-        ids = self._cols["id"][cand]
-        order = cand[np.lexsort((ids, -score[cand]))][:k]
+        order = top_rows(np.where(ok, score, -np.inf), self._cols["id"], k)
         return [
             self._match(
-                facts, int(r), float(score[r]), weights,
+                facts,
+                int(r),
+                float(score[r]),
+                weights,
                 text_sim=float(text[r]) if text is not None else 0.0,
                 history_sim=float(history[r]) if history is not None else 0.0,
             )
             for r in order
         ]
 
-    def _match(self, facts: ProfileFacts, row: int, score: float, weights: Weights, *, text_sim: float,
-               history_sim: float) -> Match:
+    def _match(
+        self,
+        facts: ProfileFacts,
+        row: int,
+        score: float,
+        weights: Weights,
+        *,
+        text_sim: float,
+        history_sim: float,
+    ) -> Match:
         """A Match with exact per-pair signals and the reasons they support."""
         d = self._facts(row)
-        sig, breach = pair_signals(facts, d, text_sim=text_sim, history_sim=history_sim, geography=self.geography)
-        reasons = reasons_for(sig, weights=weights, occupation_code=d.occupation_code,
-                              employment_type=d.employment_type, names=self._names)
+        sig, breach = pair_signals(
+            facts, d, text_sim=text_sim, history_sim=history_sim, geography=self.geography
+        )
+        reasons = reasons_for(
+            sig,
+            weights=weights,
+            occupation_code=d.occupation_code,
+            employment_type=d.employment_type,
+            names=self._names,
+        )
         sig |= {f"breach_{k}": 1.0 for k, v in breach.items() if v}
         return Match(vacancy_id=int(self._cols["id"][row]), score=score, reasons=reasons, signals=sig)
 
     def _facts(self, row: int) -> DocFacts:
-        c, lk = self._cols, self._lk
-        city = lk.cities.value(int(c["city"][row]))
-        return DocFacts(
-            place=lk.places.value(int(c["place"][row])),
-            city=city,
-            region=lk.regions.value(int(c["region"][row])),
-            occupation_code=lk.occ.value(int(c["occ"][row])),
-            edu=int(c["edu"][row]),
-            age_min=float(c["age_min"][row]),
-            age_max=float(c["age_max"][row]),
-            pay_min=float(c["pay_min"][row]),
-            pay_max=float(c["pay_max"][row]),
-            employment_type=lk.etypes.value(int(c["etype"][row])),
-            published_ts=float(c["published"][row]),
-            popularity=float(c["popularity"][row]),
-        )
+        return row_facts(self._cols, self._lk, row)
 
     def score_pairs(
         self,
@@ -355,70 +354,30 @@ class MatchIndex:
         for j, row in enumerate(rows):
             t = float(text[j]) if text is not None else 0.0
             h = float(history[j]) if history is not None else 0.0
-            sig, breach = pair_signals(facts, self._facts(int(row)), text_sim=t, history_sim=h, geography=self.geography)
+            sig, breach = pair_signals(
+                facts, self._facts(int(row)), text_sim=t, history_sim=h, geography=self.geography
+            )
             score, _ = combine(sig, breach, weights=weights, hard=hard)
             out.append(self._match(facts, int(row), score, weights, text_sim=t, history_sim=h))
         return out
-
-    def rank_people(
-        self,
-        doc: VacancyDoc,
-        profiles: Sequence[Profile],
-        *,
-        k: int = 10,
-        now: datetime | None = None,
-        weights: Weights | None = None,
-        hard: HardRules = HardRules(),
-    ) -> list[PersonMatch]:
-        """The k people best suited to a vacancy (e.g. subscribers to push it to), best first."""
-        if not doc.is_open or not profiles or k <= 0:
-            return []
-        now = now or datetime.now(UTC)
-        weights = weights or self.weights
-        row = self._row_of.get(doc.id)
-        popularity = float(self._cols["popularity"][row]) if row is not None else 0.0
-        d = DocFacts.from_doc(doc, geography=self.geography, popularity=popularity)
-        dvec = self._vec.transform_docs([doc.title], [doc.text])
-        texts = self._vec.transform_queries([p.text or "" for p in profiles]) @ dvec.T
-        text_sims = np.asarray(texts.toarray()).ravel()
-        scored = []
-        for i, profile in enumerate(profiles):
-            facts, _, hvec = self._profile(profile, now, with_text=False)
-            h = float((hvec @ dvec.T).toarray()[0, 0]) if hvec is not None else 0.0
-            sig, breach = pair_signals(facts, d, text_sim=float(text_sims[i]), history_sim=h, geography=self.geography)
-            score, filtered = combine(sig, breach, weights=weights, hard=hard)
-            if not filtered:
-                scored.append((-score, i, sig, breach))
-        scored.sort(key=lambda t: (t[0], t[1]))
-        out = []
-        for neg, i, sig, breach in scored[:k]:
-            reasons = reasons_for(sig, weights=weights, occupation_code=d.occupation_code,
-                                  employment_type=d.employment_type, names=self._names, for_person=True)
-            sig |= {f"breach_{r}": 1.0 for r, v in breach.items() if v}
-            out.append(PersonMatch(profile_id=profiles[i].id, score=-neg, reasons=reasons, signals=sig))
-        return out
-
-    def suggest_booths(
-        self, profile: Profile, *, vacancy_ids: Collection[int], k: int = 5, now: datetime | None = None,
-        weights: Weights | None = None, hard: HardRules = HardRules(),
-    ) -> list[tuple[int, Match]]:
-        """Employers (booths) at a fair worth visiting: each employer's best vacancy, best employers first."""
-        matches = self.top_k(profile, k=len(vacancy_ids), now=now, weights=weights, hard=hard, only_ids=vacancy_ids)
-        best: dict[int, Match] = {}
-        for m in matches:
-            employer = int(self._cols["employer"][self._row_of[m.vacancy_id]])
-            if employer >= 0 and employer not in best:
-                best[employer] = m
-        return list(best.items())[:k]
 
     # -- persistence --------------------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
         """Write a versioned artifact (atomically: readers never see a half-written file)."""
         names = dict(self._names_src) if isinstance(self._names_src, Mapping) else None
         state = {
-            "format": FORMAT_VERSION, "vectorizer": self._vec, "cols": self._cols, "rows": self._rows,
-            "lookups": self._lk, "row_of": self._row_of, "dead": self._dead, "updates": self._updates,
-            "build_id": self._build_id, "built_at": self.built_at, "weights": self.weights.to_dict(), "names": names,
+            "format": FORMAT_VERSION,
+            "vectorizer": self._vec,
+            "cols": self._cols,
+            "rows": self._rows,
+            "lookups": self._lk,
+            "row_of": self._row_of,
+            "dead": self._dead,
+            "updates": self._updates,
+            "build_id": self._build_id,
+            "built_at": self.built_at,
+            "weights": self.weights.to_dict(),
+            "names": names,
         }
         path = Path(path)
         tmp = path.with_name(path.name + f".tmp{os.getpid()}")
@@ -428,18 +387,28 @@ class MatchIndex:
 
     @classmethod
     def load(
-        cls, path: str | Path, *, geography: Geography, names: Mapping[str, str] | Callable[[str], str | None] | None = None
+        cls,
+        path: str | Path,
+        *,
+        geography: Geography,
+        names: Mapping[str, str] | Callable[[str], str | None] | None = None,
     ) -> MatchIndex:
         """Read an artifact written by save (only load artifacts this service wrote: it is a pickle)."""
         with open(path, "rb") as fh:
             state = pickle.load(fh)  # noqa: S301 - our own artifact
         if not isinstance(state, dict) or state.get("format") != FORMAT_VERSION:
-            raise ValueError(f"unsupported match index artifact format: {state.get('format') if isinstance(state, dict) else '?'}")
-        index = cls(vectorizer=state["vectorizer"], geography=geography, names=names or state["names"],
-                    weights=Weights.from_dict(state["weights"]), built_at=state["built_at"])
+            raise ValueError(
+                f"unsupported match index artifact format: {state.get('format') if isinstance(state, dict) else '?'}"
+            )
+        index = cls(
+            vectorizer=state["vectorizer"],
+            geography=geography,
+            names=names or state["names"],
+            weights=Weights.from_dict(state["weights"]),
+            built_at=state["built_at"],
+        )
         index._cols, index._rows, index._lk = state["cols"], state["rows"], state["lookups"]
         index._row_of, index._dead, index._updates = state["row_of"], state["dead"], state["updates"]
         index._build_id = state["build_id"]
-        index._refresh_geography()
+        index._derive_places(refresh=True)
         return index
-

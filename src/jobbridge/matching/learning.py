@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
+from scipy.stats import binomtest, rankdata
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 
 from jobbridge.matching.model import SIGNALS, Weights
 
@@ -27,7 +27,7 @@ Example = tuple[Mapping[str, float], int] | tuple[Mapping[str, float], int, obje
 
 @dataclass(frozen=True)
 class Comparison:
-    """Held-out quality of the current and the candidate weights; adopt only when the candidate is better."""
+    """Held-out quality of the current and the candidate weights; adopt only when the candidate is surely better."""
 
     metric: str
     current: float
@@ -80,21 +80,27 @@ def _scores(x: np.ndarray, weights: Weights) -> np.ndarray:
     return x @ np.array([weights.of(name) for name in SIGNALS])
 
 
-def _hit_rate(scores: np.ndarray, y: np.ndarray, groups: Sequence[object], k: int) -> float:
-    """Share of groups (e.g. one person's candidate list) with a positive in the top k."""
+def _auc(y: np.ndarray, scores: np.ndarray) -> float:
+    """ROC AUC as the Mann–Whitney statistic (ties count half), without sklearn's per-call checks."""
+    positives = int(y.sum())
+    negatives = len(y) - positives
+    ranks = rankdata(scores)
+    return float((ranks[y == 1].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def _group_hits(scores: np.ndarray, y: np.ndarray, groups: Sequence[object], k: int) -> np.ndarray:
+    """Per group with a positive (e.g. one person's candidate list): whether a positive is in the top k."""
     by_group: dict[object, list[int]] = {}
     for i, g in enumerate(groups):
         by_group.setdefault(g, []).append(i)
-    hits = total = 0
+    hits = []
     for idx in by_group.values():
         idx_arr = np.array(idx)
-        if not y[idx_arr].any():
-            continue
-        total += 1
-        # Stable order: on equal scores the example listed first wins, as in a ranked list.
-        top = idx_arr[np.argsort(-scores[idx_arr], kind="stable")[:k]]
-        hits += bool(y[top].any())
-    return hits / total if total else math.nan
+        if y[idx_arr].any():
+            # Stable order: on equal scores the example listed first wins, as in a ranked list.
+            top = idx_arr[np.argsort(-scores[idx_arr], kind="stable")[:k]]
+            hits.append(bool(y[top].any()))
+    return np.array(hits, dtype=bool)
 
 
 def compare_weights(
@@ -105,19 +111,38 @@ def compare_weights(
     metric: str = "auc",
     k: int = 10,
     min_gain: float = 0.0,
+    confidence: float = 0.95,
+    seed: int = 0,
 ) -> Comparison:
-    """Score both weight sets on held-out outcomes ("auc", or "hit_rate" over (signals, label, group) triples)."""
+    """Score both weight sets on held-out outcomes; adopt only a gain unlikely to be noise.
+
+    metric "auc" (bootstrap over examples) or "hit_rate" (top-k hit per group of (signals, label, group)
+    triples, paired sign test over the groups where the two disagree).
+    """
     x, y = _matrix(held_out)
+    s_cur, s_cand = _scores(x, current), _scores(x, candidate)
     if metric == "auc":
         if len(set(y.tolist())) < 2:
             return Comparison(metric, math.nan, math.nan, len(y), False)
-        cur = float(roc_auc_score(y, _scores(x, current)))
-        cand = float(roc_auc_score(y, _scores(x, candidate)))
+        cur, cand = _auc(y, s_cur), _auc(y, s_cand)
+        rng = np.random.default_rng(seed)
+        wins = []
+        for _ in range(200):
+            pick = rng.integers(0, len(y), len(y))
+            if 0 < y[pick].sum() < len(pick):
+                wins.append(_auc(y[pick], s_cand[pick]) > _auc(y[pick], s_cur[pick]))
+        sure = bool(wins) and float(np.mean(wins)) >= confidence
     elif metric == "hit_rate":
         groups = [e[2] if len(e) > 2 else 0 for e in held_out]
-        cur = _hit_rate(_scores(x, current), y, groups, k)
-        cand = _hit_rate(_scores(x, candidate), y, groups, k)
+        h_cur, h_cand = _group_hits(s_cur, y, groups, k), _group_hits(s_cand, y, groups, k)
+        if not len(h_cur):
+            return Comparison(metric, math.nan, math.nan, len(y), False)
+        cur, cand = float(h_cur.mean()), float(h_cand.mean())
+        better, worse = int((h_cand & ~h_cur).sum()), int((h_cur & ~h_cand).sum())
+        sure = (
+            better + worse > 0
+            and binomtest(better, better + worse, 0.5, alternative="greater").pvalue <= 1 - confidence
+        )
     else:
         raise ValueError(f"unknown metric {metric!r} (auc or hit_rate)")
-    adopt = not math.isnan(cand) and (math.isnan(cur) or cand > cur + min_gain)
-    return Comparison(metric, cur, cand, len(y), adopt)
+    return Comparison(metric, cur, cand, len(y), bool(sure and cand > cur + min_gain))

@@ -14,9 +14,10 @@ from jobbridge.vocab import EMPLOYMENT_TYPES, TRAVEL_RANGES, education_rank
 __all__ = [
     "BAND_VALUE",
     "DocFacts",
-    "epoch_seconds",
     "ProfileFacts",
     "combine",
+    "epoch_seconds",
+    "name_lookup",
     "pair_signals",
     "reasons_for",
 ]
@@ -34,9 +35,10 @@ BAND_REASON = {"same_village": "同村", "same_town": "同镇", "adjacent_town":
 OCC_VALUE: tuple[float, ...] = (0.0, 0.15, 0.4, 0.7, 1.0)
 CITY_SAME, CITY_SEEN, CITY_REGION = 1.0, 0.6, 0.25
 # Character n-grams give every pair of Chinese texts a little overlap; below this it is noise, not similarity.
-TEXT_FLOOR = 0.05
+TEXT_FLOOR = 0.1
 FRESH_FULL_DAYS, FRESH_ZERO_DAYS = 3.0, 30.0
 POPULARITY_HALF = 20.0  # interactions at which the popularity signal reaches 0.5
+POPULARITY_MIN = 5.0  # fewer interactions than this say nothing (and would make "关注度高" untrue)
 # Travel range → distance bands the person accepts (unknown vacancy location is never a breach).
 TRAVEL_BANDS: dict[str, frozenset[str]] = {
     TRAVEL_RANGES[0]: frozenset({"same_village"}),
@@ -119,8 +121,6 @@ class ProfileFacts:
     types: frozenset[str]
     pay: float | None
     occupation_codes: tuple[str, ...]
-    has_text: bool
-    has_history: bool
 
     @classmethod
     def of(
@@ -130,7 +130,6 @@ class ProfileFacts:
         now: datetime,
         geography: Geography,
         seen_cities: frozenset[str] = frozenset(),
-        has_history: bool = False,
     ) -> ProfileFacts:
         """Resolve a profile (seen_cities: cities of the vacancies in its history)."""
         place = profile.village_code or profile.town_code
@@ -152,8 +151,6 @@ class ProfileFacts:
             types=frozenset(profile.employment_types),
             pay=profile.pay_expectation_monthly if profile.pay_expectation_monthly else None,
             occupation_codes=tuple(c for c in profile.occupation_codes if c),
-            has_text=bool(profile.text and profile.text.strip()),
-            has_history=has_history,
         )
 
 
@@ -192,8 +189,10 @@ def pair_signals(
         s["employment_type"] = 1.0
     if not math.isnan(d.published_ts):
         age_days = (p.now_ts - d.published_ts) / 86400.0
-        s["freshness"] = min(1.0, max(0.0, (FRESH_ZERO_DAYS - age_days) / (FRESH_ZERO_DAYS - FRESH_FULL_DAYS)))
-    if d.popularity > 0:
+        s["freshness"] = min(
+            1.0, max(0.0, (FRESH_ZERO_DAYS - age_days) / (FRESH_ZERO_DAYS - FRESH_FULL_DAYS))
+        )
+    if d.popularity >= POPULARITY_MIN:
         s["popularity"] = d.popularity / (d.popularity + POPULARITY_HALF)
     if not any(s[name] > 0 for name in WHAT_SIGNALS):
         for name in PRIOR_SIGNALS:
@@ -235,7 +234,9 @@ def reasons_for(
     """Reasons for exactly the signals that added to the score, largest contribution first."""
     contributions = [(weights.of(n) * signals.get(n, 0.0), i, n) for i, n in enumerate(SIGNALS)]
     ordered = [n for c, _, n in sorted((c for c in contributions if c[0] > 0), key=lambda c: (-c[0], c[1]))]
-    return tuple(_label(n, float(signals[n]), occupation_code, employment_type, names, for_person) for n in ordered)
+    return tuple(
+        _label(n, float(signals[n]), occupation_code, employment_type, names, for_person) for n in ordered
+    )
 
 
 def _nearest(value: float, options: Mapping[object, float]) -> object:
@@ -244,7 +245,12 @@ def _nearest(value: float, options: Mapping[object, float]) -> object:
 
 
 def _label(
-    name: str, v: float, occupation_code: str | None, employment_type: str | None, names: NameLookup | None, for_person: bool
+    name: str,
+    v: float,
+    occupation_code: str | None,
+    employment_type: str | None,
+    names: NameLookup | None,
+    for_person: bool,
 ) -> str:
     """The Chinese reason for one contributing signal."""
     if name == "text":

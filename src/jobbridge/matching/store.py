@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
 import numpy as np
 from scipy import sparse
 
-__all__ = ["COLUMNS", "Columns", "Interner", "RowStore"]
+from jobbridge.matching.model import VacancyDoc
+from jobbridge.matching.signals import DocFacts, epoch_seconds
+from jobbridge.vocab import education_rank
+
+__all__ = ["COLUMNS", "Columns", "Interner", "Lookups", "RowStore", "fill_rows", "row_facts"]
 
 # name → (dtype, fill value for a fresh row)
 COLUMNS: dict[str, tuple[type, object]] = {
@@ -17,11 +24,6 @@ COLUMNS: dict[str, tuple[type, object]] = {
     "city": (np.int32, -1),
     "region": (np.int32, -1),
     "occ": (np.int32, -1),
-    "occ1": (np.int32, -1),
-    "occ2": (np.int32, -1),
-    "occ3": (np.int32, -1),
-    "occ4": (np.int32, -1),
-    "occ_level": (np.int8, 0),
     "edu": (np.int8, 0),
     "age_min": (np.float32, np.nan),
     "age_max": (np.float32, np.nan),
@@ -58,6 +60,22 @@ class Interner:
     def value(self, ident: int) -> str | None:
         """The string of an id (None for -1)."""
         return self.values[ident] if ident >= 0 else None
+
+
+@dataclass
+class Lookups:
+    """The string interners of an index, one per categorical field, plus a cache of occupation tables."""
+
+    places: Interner = field(default_factory=Interner)
+    towns: Interner = field(default_factory=Interner)
+    cities: Interner = field(default_factory=Interner)
+    regions: Interner = field(default_factory=Interner)
+    occ: Interner = field(default_factory=Interner)
+    etypes: Interner = field(default_factory=Interner)
+    occ_tables: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "occ_tables"} | {"occ_tables": {}}
 
 
 class Columns:
@@ -105,10 +123,19 @@ class Columns:
 
     def __setstate__(self, state: dict) -> None:
         self.n = 0
-        self._arrays = {name: np.full(max(1024, state["n"]), fill, dtype=dt) for name, (dt, fill) in COLUMNS.items()}
+        self._arrays = {
+            name: np.full(max(1024, state["n"]), fill, dtype=dt) for name, (dt, fill) in COLUMNS.items()
+        }
         self.grow_to(state["n"])
         for name, arr in state["arrays"].items():
             self._arrays[name][: self.n] = arr
+
+
+def _grown(arr: np.ndarray, capacity: int, used: int) -> np.ndarray:
+    """A larger array holding the first `used` entries of arr."""
+    out = np.empty(capacity, dtype=arr.dtype)
+    out[:used] = arr[:used]
+    return out
 
 
 class RowStore:
@@ -134,10 +161,11 @@ class RowStore:
         need_nnz, need_rows = self.nnz + rows.nnz, self.n_rows + rows.shape[0]
         if need_nnz > len(self._data):
             cap = max(need_nnz, int(len(self._data) * 1.5))
-            self._data = np.resize(self._data, cap)
-            self._indices = np.resize(self._indices, cap)
+            self._data = _grown(self._data, cap, self.nnz)
+            self._indices = _grown(self._indices, cap, self.nnz)
         if need_rows + 1 > len(self._indptr):
-            self._indptr = np.resize(self._indptr, max(need_rows + 1, int(len(self._indptr) * 1.5)))
+            cap = max(need_rows + 1, int(len(self._indptr) * 1.5))
+            self._indptr = _grown(self._indptr, cap, self.n_rows + 1)
         self._data[self.nnz : need_nnz] = rows.data
         self._indices[self.nnz : need_nnz] = rows.indices
         self._indptr[self.n_rows + 1 : need_rows + 1] = rows.indptr[1:] + self.nnz
@@ -151,7 +179,9 @@ class RowStore:
         ptr = self._indptr[start : stop + 1]
         lo, hi = int(ptr[0]), int(ptr[-1])
         return sparse.csr_matrix(
-            (self._data[lo:hi], self._indices[lo:hi], ptr - lo), shape=(stop - start, self.n_features), copy=False
+            (self._data[lo:hi], self._indices[lo:hi], ptr - lo),
+            shape=(stop - start, self.n_features),
+            copy=False,
         )
 
     def rows(self, idx: np.ndarray) -> sparse.csr_matrix:
@@ -205,10 +235,64 @@ class RowStore:
 
     def __getstate__(self) -> dict:
         m = self.matrix()
-        return {"n_features": self.n_features, "data": m.data.copy(), "indices": m.indices.copy(), "indptr": m.indptr.copy()}
+        return {
+            "n_features": self.n_features,
+            "data": m.data.copy(),
+            "indices": m.indices.copy(),
+            "indptr": m.indptr.copy(),
+        }
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(state["n_features"])
-        self.append(sparse.csr_matrix((state["data"], state["indices"], state["indptr"]),
-                                      shape=(len(state["indptr"]) - 1, state["n_features"])))
+        self.append(
+            sparse.csr_matrix(
+                (state["data"], state["indices"], state["indptr"]),
+                shape=(len(state["indptr"]) - 1, state["n_features"]),
+            )
+        )
         self.reindex()
+
+
+def fill_rows(cols: Columns, lk: Lookups, docs: Sequence[VacancyDoc], sl: slice) -> None:
+    """Write the structured facts of docs into rows sl (town/region are derived separately)."""
+    put = cols.full
+    # Column by column: a few list comprehensions are far cheaper than one Python loop touching every array.
+    put("id")[sl] = [d.id for d in docs]
+    put("place")[sl] = [lk.places.add(d.village_code or d.town_code) for d in docs]
+    put("city")[sl] = [lk.cities.add(d.city) for d in docs]
+    put("etype")[sl] = [lk.etypes.add(d.employment_type) for d in docs]
+    put("edu")[sl] = [education_rank(d.min_education) for d in docs]
+    put("employer")[sl] = [-1 if d.employer_id is None else d.employer_id for d in docs]
+    put("occ")[sl] = [lk.occ.add(d.occupation_code) for d in docs]
+    put("age_min")[sl] = np.array([d.age_min for d in docs], dtype=np.float64)  # None → nan
+    put("age_max")[sl] = np.array([d.age_max for d in docs], dtype=np.float64)
+    put("pay_min")[sl] = np.array([d.pay_monthly_min for d in docs], dtype=np.float64)
+    put("pay_max")[sl] = np.array([d.pay_monthly_max for d in docs], dtype=np.float64)
+    put("published")[sl] = [epoch_seconds(d.published_at) for d in docs]
+    put("open")[sl] = [d.is_open for d in docs]
+    put("alive")[sl] = True
+
+
+def row_facts(cols: Columns, lk: Lookups, row: int) -> DocFacts:
+    """The DocFacts of one stored row (what the per-pair scoring reads)."""
+
+    def num(name: str) -> float:
+        return float(cols[name][row])
+
+    def text(name: str, interner: Interner) -> str | None:
+        return interner.value(int(cols[name][row]))
+
+    return DocFacts(
+        place=text("place", lk.places),
+        city=text("city", lk.cities),
+        region=text("region", lk.regions),
+        occupation_code=text("occ", lk.occ),
+        edu=int(cols["edu"][row]),
+        age_min=num("age_min"),
+        age_max=num("age_max"),
+        pay_min=num("pay_min"),
+        pay_max=num("pay_max"),
+        employment_type=text("etype", lk.etypes),
+        published_ts=num("published"),
+        popularity=num("popularity"),
+    )

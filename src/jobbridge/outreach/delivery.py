@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from datetime import datetime
 from functools import partial
 
@@ -19,12 +21,19 @@ from jobbridge.outreach.outbox import (
     hold_claim,
     inbox_channel,
     is_external,
+    load_claimed,
     new_claim_token,
     record_outcome,
     sms_channel_factory,
 )
 
 _SMS_CHANNELS: dict[tuple[str, str], Channel] = {}
+_SQLITE_WRITER = threading.Lock()
+
+
+def _writer(engine: Engine):  # noqa: ANN202
+    """SQLite takes one writer at a time and its busy handler sleeps; queueing our own threads here is faster."""
+    return _SQLITE_WRITER if engine.dialect.name == "sqlite" else nullcontext()
 
 
 def configured_channels() -> dict[str, Channel]:
@@ -40,30 +49,35 @@ def configured_channels() -> dict[str, Channel]:
     return channels
 
 
-def send_one(message_id: int, *, engine: Engine, channels: dict[str, Channel], now: datetime, claim: str) -> str:
-    """Send one claimed message: an outside channel is called with no transaction open; the outcome commits alone."""
-    with Session(engine, expire_on_commit=False) as session:
-        message = session.get(OutboxMessage, message_id)
-        if message is None or message.state != "sending" or message.claimed_by != claim:
-            return "lost"
-        session.expunge(message)
-        session.rollback()
+def send_one(message: OutboxMessage, *, engine: Engine, channels: dict[str, Channel], now: datetime) -> str:
+    """Send one claimed message; an outside channel is called with no transaction open, the outcome commits alone."""
     channel = channels.get(message.channel)
-    missing = SendResult(ok=False, error=f"channel {message.channel} off")
-    result = channel(None, message) if is_external(channel) else None  # type: ignore[arg-type,misc]
+    if channel is None:
+        result = SendResult(ok=False, error=f"channel {message.channel} off")
+    elif is_external(channel):
+        result = channel(None, message)  # type: ignore[arg-type]
+    else:
+        result = None
+    if result is not None:
+        # One conditional UPDATE is the whole transaction: it writes first, so SQLite waits for its lock.
+        with _writer(engine), engine.begin() as connection:
+            return record_outcome(session=connection, message=message, result=result, now=now)
+    with _writer(engine), Session(engine, expire_on_commit=False) as session:
+        if not hold_claim(session=session, message_id=message.id, claim=message.claimed_by):
+            session.rollback()  # another worker took the claim over: leave its record alone
+            return "lost"
+        state = record_outcome(session=session, message=message, result=channel(session, message), now=now)
+        session.commit()
+        return state
+
+
+def send_claimed(message_id: int, *, engine: Engine, channels: dict[str, Channel], now: datetime, claim: str) -> str:
+    """Send one message by id under a claim (reads it first); for callers holding only ids."""
     with Session(engine, expire_on_commit=False) as session:
-        try:
-            if not hold_claim(session=session, message_id=message_id, claim=claim):
-                session.rollback()  # another worker took the claim over: leave its record alone
-                return "lost"
-            if result is None:
-                result = channel(session, message) if channel else missing
-            state = record_outcome(session=session, message=message, result=result, now=now)
-            session.commit()
-            return state
-        except Exception:
-            session.rollback()
-            raise
+        messages = load_claimed(session=session, message_ids=[message_id])
+    if not messages or messages[0].state != "sending" or messages[0].claimed_by != claim:
+        return "lost"
+    return send_one(messages[0], engine=engine, channels=channels, now=now)
 
 
 def deliver_due(*, engine: Engine, now: datetime | None = None, channels: dict[str, Channel] | None = None,
@@ -82,11 +96,12 @@ def deliver_due(*, engine: Engine, now: datetime | None = None, channels: dict[s
             with Session(engine, expire_on_commit=False) as session:
                 limit = min(batch_size, max_messages - counts["claimed"])
                 ids = claim_batch(session=session, now=moment, limit=limit, claim=claim)
+                messages = load_claimed(session=session, message_ids=ids)
                 session.commit()
             if not ids:
                 break
             counts["claimed"] += len(ids)
-            sends = pool.map(partial(send_one, engine=engine, channels=channels, now=moment, claim=claim), ids)
+            sends = pool.map(partial(send_one, engine=engine, channels=channels, now=moment), messages)
             for state in sends:
                 counts[state] = counts.get(state, 0) + 1
     return counts

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from jobbridge.db import utcnow
@@ -13,6 +12,7 @@ from jobbridge.employers.models import Employer, Vacancy
 from jobbridge.employers.vacancies import today_local
 from jobbridge.geo.models import Town, Village
 from jobbridge.geo.service import adjacency, town_names, town_of_village, village_names
+from jobbridge.outreach.bulk import insert_ignoring
 from jobbridge.outreach.models import VillageFeed
 from jobbridge.outreach.texts import VacancyFacts, pay_text
 
@@ -74,11 +74,9 @@ def add_to_feeds(*, session: Session, vacancy_id: int, targets: dict[str, int], 
     if not targets:
         return 0
     now = now or utcnow()
-    table = VillageFeed.__table__
-    insert = postgresql.insert(table) if session.get_bind().dialect.name == "postgresql" else sqlite.insert(table)
     rows = [{"village_code": v, "vacancy_id": vacancy_id, "distance": d, "added_at": now} for v, d in targets.items()]
-    statement = insert.on_conflict_do_nothing(index_elements=["village_code", "vacancy_id"]).returning(table.c.id)
-    return len(session.execute(statement, rows).all())
+    return len(insert_ignoring(session, VillageFeed.__table__, rows, conflict=["village_code", "vacancy_id"],
+                               returning=["id"]))
 
 
 @dataclass(frozen=True)

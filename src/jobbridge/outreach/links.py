@@ -40,7 +40,12 @@ def unb62(text: str) -> int:
 
 def _mac(payload: str, length: int) -> str:
     digest = hmac.new(get_settings().secret_key.encode(), payload.encode(), hashlib.sha256).digest()
-    return b62(int.from_bytes(digest[:12], "big")).rjust(length, "0")[-length:]
+    number = int.from_bytes(digest[:12], "big")
+    out = []
+    for _ in range(length):  # only the digits we keep: this runs once per message in a push
+        number, rest = divmod(number, 62)
+        out.append(_ALPHABET[rest])
+    return "".join(out)
 
 
 def person_key(phone: str) -> str:

@@ -20,22 +20,23 @@ class OutboxMessage(SQLModel, table=True):
     """One message to one person on one channel; the dedupe key makes every logical message unique forever."""
 
     __tablename__ = "outbox_message"
+    # Few indexes on purpose: a push writes tens of thousands of rows; claims use (state, next_attempt_at).
     __table_args__ = (Index("ix_outbox_due", "state", "next_attempt_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     dedupe_key: str = Field(max_length=160, unique=True)
-    channel: str = Field(default="inbox", max_length=8, index=True)
-    kind: str = Field(max_length=30, index=True)
+    channel: str = Field(default="inbox", max_length=8)
+    kind: str = Field(max_length=30)
     phone: str | None = Field(default=None, max_length=11, index=True)
     user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     subject: str = Field(default="", max_length=120)
     body: str = Field(sa_type=Text)
     link: str = Field(default="", max_length=300)
-    vacancy_id: int | None = Field(default=None, index=True)
+    vacancy_id: int | None = None
     village_code: str | None = Field(default=None, max_length=12)
-    state: str = Field(default="queued", max_length=10, index=True)
+    state: str = Field(default="queued", max_length=10)
     attempts: int = 0
-    next_attempt_at: datetime = aware_field(now=True, index=True)
+    next_attempt_at: datetime = aware_field(now=True)
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_at: datetime | None = aware_field()
     last_error: str = Field(default="", max_length=500)
@@ -125,11 +126,11 @@ class PushReceipt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     person_key: str = Field(max_length=32)
     vacancy_id: int = Field(foreign_key="vacancy.id", index=True, ondelete="CASCADE")
-    village_code: str = Field(max_length=12, index=True)
+    village_code: str = Field(max_length=12)
     mode: str = Field(default="message", max_length=8, description="message | digest | dropped")
     day: date = Field(description="Local day the message counts against, or the digest period's first day")
     digest_due_at: datetime | None = aware_field()
-    message_key: str | None = Field(default=None, max_length=160, index=True)
+    message_key: str | None = Field(default=None, max_length=160)
     created_at: datetime = aware_field(now=True, index=True)
     opened_at: datetime | None = aware_field()
 

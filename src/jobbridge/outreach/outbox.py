@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, bindparam, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from jobbridge.db import utcnow
+from jobbridge.outreach.bulk import insert_ignoring
 from jobbridge.outreach.models import InboxItem, OutboxMessage
 from jobbridge.outreach.timing import QUIET_KINDS, in_quiet_hours, outside_quiet_hours
 
@@ -25,7 +26,6 @@ MAX_ATTEMPTS = 6
 BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)
 CLAIM_TIMEOUT = timedelta(minutes=10)
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"[:48]
-_CHUNK = 1000
 
 
 def _insert(session: Session):  # noqa: ANN202
@@ -67,20 +67,17 @@ def enqueue(
     values = _row(dedupe_key=dedupe_key, kind=kind, body=body, channel=channel, phone=phone, user_id=user_id,
                   subject=subject, link=link, vacancy_id=vacancy_id, village_code=village_code,
                   not_before=not_before)
-    result = session.execute(_insert(session).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"]))
-    return bool(result.rowcount)
+    # Ask for the new id explicitly: rowcount is -1 on PostgreSQL once SQLAlchemy adds RETURNING by itself.
+    statement = _insert(session).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(
+        OutboxMessage.__table__.c.id)
+    return session.execute(statement).first() is not None
 
 
 def enqueue_many(*, session: Session, messages: Iterable[dict]) -> int:
     """Add many messages at once (each a dict of enqueue's keyword arguments); returns how many were new."""
     now = utcnow()
     rows = [_row(now=now, **message) for message in messages]
-    added = 0
-    for start in range(0, len(rows), _CHUNK):
-        statement = _insert(session).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(
-            OutboxMessage.__table__.c.id)
-        added += len(session.execute(statement, rows[start:start + _CHUNK]).all())
-    return added
+    return len(insert_ignoring(session, OutboxMessage.__table__, rows, conflict=["dedupe_key"], returning=["id"]))
 
 
 @dataclass(frozen=True)
@@ -189,8 +186,8 @@ def hold_claim(*, session: Session, message_id: int, claim: str) -> bool:
     ).rowcount)
 
 
-def record_outcome(*, session: Session, message: OutboxMessage, result: SendResult, now: datetime) -> str:
-    """Write what happened to a claimed message: sent, failed (retry later, never in quiet hours) or dead."""
+def outcome_values(message: OutboxMessage, result: SendResult, now: datetime) -> dict:
+    """The columns to write after one send: sent, failed (retry later, never in quiet hours) or dead."""
     values: dict = {"attempts": message.attempts + 1, "claimed_by": None}
     if result.ok:
         values.update(state="sent", sent_at=now, last_error="")
@@ -202,15 +199,46 @@ def record_outcome(*, session: Session, message: OutboxMessage, result: SendResu
         if message.kind in QUIET_KINDS:
             retry_at = outside_quiet_hours(retry_at)
         values.update(state="failed", last_error=result.error[:500], next_attempt_at=retry_at)
-    # Conditional on still holding the claim, so a worker whose claim timed out changes nothing.
-    changed = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.state == "sending",
-               OutboxMessage.claimed_by == message.claimed_by)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    return values
+
+
+_OUTCOME_STATEMENTS: dict[tuple[str, ...], object] = {}
+
+
+def _outcome_statement(keys: tuple[str, ...]):  # noqa: ANN202
+    # Built once per shape: compiling a fresh UPDATE for each of thousands of sends costs more than the send.
+    if keys not in _OUTCOME_STATEMENTS:
+        t = OutboxMessage.__table__.c
+        _OUTCOME_STATEMENTS[keys] = (
+            update(OutboxMessage)
+            .where(t.id == bindparam("m_id"), t.state == "sending", t.claimed_by == bindparam("m_claim"))
+            .values({key: bindparam(f"v_{key}") for key in keys})
+            .execution_options(synchronize_session=False)
+        )
+    return _OUTCOME_STATEMENTS[keys]
+
+
+def record_outcome(*, session, message: OutboxMessage, result: SendResult, now: datetime) -> str:  # noqa: ANN001
+    """Write what happened to a claimed message (session or connection); "lost" if the claim is no longer ours.
+
+    Conditional on still holding the claim, so a worker whose claim timed out changes nothing.
+    """
+    values = outcome_values(message, result, now)
+    keys = tuple(sorted(values))
+    params = {f"v_{key}": values[key] for key in keys} | {"m_id": message.id, "m_claim": message.claimed_by}
+    changed = session.execute(_outcome_statement(keys), params).rowcount
     return values["state"] if changed else "lost"
+
+
+def load_claimed(*, session: Session, message_ids: list[int]) -> list[OutboxMessage]:
+    """The claimed messages, detached, read in one query so sending needs no further reads."""
+    if not message_ids:
+        return []
+    messages = list(session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(message_ids))
+                                 .order_by(col(OutboxMessage.id))))
+    for message in messages:
+        session.expunge(message)
+    return messages
 
 
 def is_external(channel: Channel | None) -> bool:

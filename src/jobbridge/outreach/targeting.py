@@ -7,12 +7,14 @@ and 08:00; people who never answer hear less (daily digest only after 5 unanswer
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, text, update
+from sqlalchemy import Integer, Text, any_, bindparam, func, or_, text, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -20,7 +22,8 @@ from jobbridge.db import session_scope, utcnow
 from jobbridge.employers.models import Employer, Vacancy
 from jobbridge.employers.vacancies import is_public, today_local
 from jobbridge.outreach import links, texts
-from jobbridge.outreach.feeds import Geo, add_to_feeds, target_villages, within_reach
+from jobbridge.outreach.bulk import insert_ignoring
+from jobbridge.outreach.feeds import RANGE_REACH, Geo, add_to_feeds, target_villages, within_reach
 from jobbridge.outreach.models import PushReceipt, Subscription, VacancyPush
 from jobbridge.outreach.outbox import enqueue_many
 from jobbridge.outreach.subscriptions import WORK_KINDS, default_channel, work_kind
@@ -68,10 +71,12 @@ def preference_scorer(*, session: Session, vacancy: Vacancy, candidates: list[Ca
 def matching_scorer(*, session: Session, vacancy: Vacancy, candidates: list[Candidate]) -> dict[int, float]:
     """Scores from the matching core, falling back to preferences when it is not installed."""
     try:
-        from jobbridge.matching.ranking import Profile
         from jobbridge.matching.service import score_people_for_vacancy
     except ImportError:
         return preference_scorer(session=session, vacancy=vacancy, candidates=candidates)
+    # Imported only once the service exists: the ranking core pulls in scikit-learn.
+    from jobbridge.matching.ranking import Profile
+
     profiles = [
         Profile(id=c.id, text=" ".join(c.work_kinds), occupation_codes=_codes(c.work_kinds),
                 village_code=c.village_code, town_code=c.village_code[:9], pay_expectation_monthly=c.pay_floor,
@@ -104,26 +109,37 @@ def prefers(candidate: Candidate, *, vacancy: Vacancy, kind: str) -> bool:
     return not (candidate.pay_floor and best is not None and best < candidate.pay_floor)
 
 
+def _json_list(raw: object) -> tuple[str, ...]:
+    # Most people state no preference: skip decoding the empty list 50,000 times.
+    if raw is None or raw == "[]" or raw == []:
+        return ()
+    return tuple(json.loads(raw) if isinstance(raw, str) else raw)
+
+
 def _candidates(*, session: Session, targets: dict[str, int], vacancy: Vacancy) -> list[Candidate]:
     t = Subscription.__table__.c
-    query = select(t.id, t.phone, t.person_key, t.name, t.village_code, t.travel_range, t.employment_types,
-                   t.work_kinds, t.pay_floor, t.unanswered, t.user_id)
+    query = select(t.id, t.phone, t.person_key, t.name, t.village_code, t.travel_range,
+                   type_coerce(t.employment_types, Text), type_coerce(t.work_kinds, Text), t.pay_floor, t.unanswered,
+                   t.user_id)
+    best = vacancy.pay_monthly_max or vacancy.pay_monthly_min
+    if best is not None:
+        query = query.where(or_(t.pay_floor.is_(None), t.pay_floor <= best))
     if len(targets) < 700:  # the whole district needs no filter
         query = query.where(t.village_code.in_(sorted(targets)))
-    kind = work_kind(vacancy.occupation_code)
+    kind, etype = work_kind(vacancy.occupation_code), vacancy.employment_type
+    reach = RANGE_REACH
     out = []
-    for row in session.execute(query):
-        distance = targets.get(row.village_code)
-        if distance is None:
+    for (sid, phone, person, name, village, travel, etypes, kinds, floor, unanswered,
+         user_id) in session.execute(query).tuples():
+        distance = targets.get(village)
+        if distance is None or distance > reach.get(travel, 1):
             continue
-        candidate = Candidate(
-            id=row.id, phone=row.phone, person_key=row.person_key, name=row.name, village_code=row.village_code,
-            travel_range=row.travel_range, employment_types=tuple(row.employment_types or ()),
-            work_kinds=tuple(row.work_kinds or ()), pay_floor=row.pay_floor, unanswered=row.unanswered,
-            user_id=row.user_id, distance=distance,
-        )
-        if prefers(candidate, vacancy=vacancy, kind=kind):
-            out.append(candidate)
+        etypes, kinds = _json_list(etypes), _json_list(kinds)
+        if (etypes and etype not in etypes) or (kinds and kind not in kinds):
+            continue
+        out.append(Candidate(id=sid, phone=phone, person_key=person, name=name, village_code=village,
+                             travel_range=travel, employment_types=etypes, work_kinds=kinds, pay_floor=floor,
+                             unanswered=unanswered, user_id=user_id, distance=distance))
     return out
 
 
@@ -152,7 +168,7 @@ def claim_push(*, session: Session, vacancy_id: int, now: datetime) -> bool:
 
 
 def push_vacancy(*, session: Session, vacancy_id: int, now: datetime | None = None, scorer: Scorer | None = None,
-                 channel: str | None = None, min_score: float = 0.0, max_recipients: int | None = None,
+                 channel: str | None = None, min_score: float | None = None, max_recipients: int | None = None,
                  geo: Geo | None = None) -> PushOutcome | None:
     """Push one vacancy if nobody has yet: feeds first, then messages or digest entries; None if already pushed."""
     now = now or utcnow()
@@ -178,8 +194,9 @@ def push_vacancy(*, session: Session, vacancy_id: int, now: datetime | None = No
     if not candidates:
         return _finish(session, outcome)
     scores = (scorer or matching_scorer)(session=session, vacancy=vacancy, candidates=candidates)
-    chosen = sorted((c for c in candidates if scores.get(c.id, 0.0) >= min_score),
-                    key=lambda c: (-scores.get(c.id, 0.0), c.distance, c.id))
+    # A candidate the scorer left out was filtered by the matching core's hard rules.
+    chosen = sorted((c for c in candidates if c.id in scores and (min_score is None or scores[c.id] >= min_score)),
+                    key=lambda c: (-scores[c.id], c.distance, c.id))
     if max_recipients is not None:
         chosen = chosen[:max_recipients]
     _tell(session=session, vacancy=vacancy, employer=employer, chosen=chosen, now=now, geo=geo,
@@ -263,23 +280,23 @@ def _receipt(c: Candidate, vacancy_id: int, mode: str, day, due, now: datetime) 
 
 
 def _insert_receipts(session: Session, plans: list[dict]) -> list[tuple[int, str, str]]:
-    table = PushReceipt.__table__
-    out: list[tuple[int, str, str]] = []
-    for start in range(0, len(plans), _CHUNK):
-        statement = _insert(session, table).on_conflict_do_nothing(
-            index_elements=["person_key", "vacancy_id"]).returning(table.c.id, table.c.person_key, table.c.mode)
-        out.extend(tuple(row) for row in session.execute(statement, plans[start:start + _CHUNK]).all())
-    return out
+    return insert_ignoring(session, PushReceipt.__table__, plans, conflict=["person_key", "vacancy_id"],
+                           returning=["id", "person_key", "mode"])
 
 
 def bump_unanswered(*, session: Session, subscription_ids: list[int]) -> None:
     """Count one more message the people have not (yet) answered."""
+    if not subscription_ids:
+        return
+    t = Subscription.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        # One statement with an array parameter instead of thousands of bound values.
+        session.execute(t.update().where(t.c.id == any_(bindparam("ids", type_=ARRAY(Integer))))
+                        .values(unanswered=t.c.unanswered + 1), {"ids": subscription_ids})
+        return
     for start in range(0, len(subscription_ids), _CHUNK):
-        session.execute(
-            update(Subscription).where(col(Subscription.id).in_(subscription_ids[start:start + _CHUNK]))
-            .values(unanswered=Subscription.unanswered + 1)
-            .execution_options(synchronize_session=False)
-        )
+        session.execute(t.update().where(t.c.id.in_(subscription_ids[start:start + _CHUNK]))
+                        .values(unanswered=t.c.unanswered + 1))
 
 
 def pending_vacancy_ids(*, session: Session, limit: int = 100) -> list[int]:

@@ -1,8 +1,7 @@
-"""Condition language, part 2: date, age and count kinds, composites, and the JSON form of every kind.
+"""Condition language, part 2: date, age and count kinds, composites, and the JSON form of every kind."""
 
-The simple yes/no and label-list kinds live in basic_conditions and are re-exported here, so callers keep
-importing everything from jobbridge.policies.conditions.
-"""
+# The simple yes/no and label-list kinds live in basic_conditions and are re-exported here, so callers keep
+# importing everything from jobbridge.policies.conditions.
 
 from __future__ import annotations
 

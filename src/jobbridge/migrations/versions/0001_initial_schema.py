@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 09:51:13.390076
+Create Date: 2026-12-03 11:19:12.427455
 """
 
 from collections.abc import Sequence
@@ -65,6 +65,35 @@ def upgrade() -> None:
     with op.batch_alter_table('kv_entry', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_kv_entry_expires_at'), ['expires_at'], unique=False)
 
+    op.create_table('match_artifact',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('doc_count', sa.Integer(), nullable=False),
+    sa.Column('size_bytes', sa.Integer(), nullable=False),
+    sa.Column('weights', sa.JSON(), nullable=False),
+    sa.Column('data_through', jobbridge.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('stamps', sa.JSON(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', jobbridge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_table('match_weight_comparison',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('metric', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('current_score', sa.Float(), nullable=True),
+    sa.Column('candidate_score', sa.Float(), nullable=True),
+    sa.Column('n_train', sa.Integer(), nullable=False),
+    sa.Column('n_held_out', sa.Integer(), nullable=False),
+    sa.Column('adopted', sa.Boolean(), nullable=False),
+    sa.Column('current_weights', sa.JSON(), nullable=False),
+    sa.Column('candidate_weights', sa.JSON(), nullable=False),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('created_at', jobbridge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('match_weight_comparison', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_match_weight_comparison_created_at'), ['created_at'], unique=False)
+
     op.create_table('occupation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
@@ -102,6 +131,15 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('sort_order', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('code')
+    )
+    op.create_table('match_weight_set',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('weights', sa.JSON(), nullable=False),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('comparison_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', jobbridge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['comparison_id'], ['match_weight_comparison.id'], ),
+    sa.PrimaryKeyConstraint('id')
     )
     op.create_table('town_adjacency',
     sa.Column('town_a', sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
@@ -325,7 +363,7 @@ def upgrade() -> None:
     sa.Column('planned_by_rule', sa.Date(), nullable=True),
     sa.Column('date_confirmed', sa.Boolean(), nullable=False),
     sa.Column('date_reason', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-    sa.Column('booking_seq', sa.Integer(), nullable=False),
+    sa.Column('lock_ticks', sa.Integer(), nullable=False),
     sa.Column('cancel_reason', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('updated_by', sa.Integer(), nullable=True),
@@ -444,6 +482,41 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_interest_user_id'), ['user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_interest_vacancy_id'), ['vacancy_id'], unique=False)
 
+    op.create_table('jobseeker_profile',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=11), nullable=True),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('village_code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=True),
+    sa.Column('town_code', sqlmodel.sql.sqltypes.AutoString(length=9), nullable=True),
+    sa.Column('birth_year', sa.Integer(), nullable=True),
+    sa.Column('education', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=True),
+    sa.Column('wanted_work', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('occupation_codes', sa.JSON(), nullable=False),
+    sa.Column('skills', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('experience', sa.Text(), nullable=False),
+    sa.Column('pay_expectation', sa.Integer(), nullable=True),
+    sa.Column('employment_types', sa.JSON(), nullable=False),
+    sa.Column('travel_range', sqlmodel.sql.sqltypes.AutoString(length=4), nullable=True),
+    sa.Column('consent_at', jobbridge.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('consent_by', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=True),
+    sa.Column('consent_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('updated_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', jobbridge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', jobbridge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['consent_by_user_id'], ['app_user.id'], ),
+    sa.ForeignKeyConstraint(['town_code'], ['town.code'], ),
+    sa.ForeignKeyConstraint(['updated_by'], ['app_user.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], ),
+    sa.ForeignKeyConstraint(['village_code'], ['village.code'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('phone'),
+    sa.UniqueConstraint('user_id')
+    )
+    with op.batch_alter_table('jobseeker_profile', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_jobseeker_profile_town_code'), ['town_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_jobseeker_profile_village_code'), ['village_code'], unique=False)
+
     op.create_table('outbox_message',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dedupe_key', sqlmodel.sql.sqltypes.AutoString(length=160), nullable=False),
@@ -470,13 +543,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_due', ['state', 'next_attempt_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbox_message_channel'), ['channel'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbox_message_kind'), ['kind'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbox_message_next_attempt_at'), ['next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_message_phone'), ['phone'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbox_message_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_message_user_id'), ['user_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbox_message_vacancy_id'), ['vacancy_id'], unique=False)
 
     op.create_table('outreach_subscription',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -563,9 +631,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_push_receipt_created_at'), ['created_at'], unique=False)
         batch_op.create_index('ix_push_receipt_day', ['day', 'mode'], unique=False)
         batch_op.create_index('ix_push_receipt_digest', ['mode', 'digest_due_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_push_receipt_message_key'), ['message_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_push_receipt_vacancy_id'), ['vacancy_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_push_receipt_village_code'), ['village_code'], unique=False)
 
     op.create_table('reach_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -797,6 +863,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_inbox_item_phone'), ['phone'], unique=False)
         batch_op.create_index(batch_op.f('ix_inbox_item_user_id'), ['user_id'], unique=False)
 
+    op.create_table('match_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('vacancy_id', sa.Integer(), nullable=False),
+    sa.Column('person_key', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('profile_id', sa.Integer(), nullable=True),
+    sa.Column('signals', sa.JSON(), nullable=True),
+    sa.Column('score', sa.Float(), nullable=True),
+    sa.Column('index_version', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', jobbridge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['profile_id'], ['jobseeker_profile.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], ),
+    sa.ForeignKeyConstraint(['vacancy_id'], ['vacancy.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('match_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_match_event_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_match_event_kind'), ['kind'], unique=False)
+        batch_op.create_index('ix_match_event_person', ['person_key', 'vacancy_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_match_event_vacancy_id'), ['vacancy_id'], unique=False)
+
     op.create_table('service_rating',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('graduate_id', sa.Integer(), nullable=False),
@@ -861,6 +949,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_service_rating_graduate_id'))
 
     op.drop_table('service_rating')
+    with op.batch_alter_table('match_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_match_event_vacancy_id'))
+        batch_op.drop_index('ix_match_event_person')
+        batch_op.drop_index(batch_op.f('ix_match_event_kind'))
+        batch_op.drop_index(batch_op.f('ix_match_event_created_at'))
+
+    op.drop_table('match_event')
     with op.batch_alter_table('inbox_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbox_item_user_id'))
         batch_op.drop_index(batch_op.f('ix_inbox_item_phone'))
@@ -925,9 +1020,7 @@ def downgrade() -> None:
 
     op.drop_table('reach_event')
     with op.batch_alter_table('push_receipt', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_push_receipt_village_code'))
         batch_op.drop_index(batch_op.f('ix_push_receipt_vacancy_id'))
-        batch_op.drop_index(batch_op.f('ix_push_receipt_message_key'))
         batch_op.drop_index('ix_push_receipt_digest')
         batch_op.drop_index('ix_push_receipt_day')
         batch_op.drop_index(batch_op.f('ix_push_receipt_created_at'))
@@ -943,16 +1036,16 @@ def downgrade() -> None:
 
     op.drop_table('outreach_subscription')
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbox_message_vacancy_id'))
         batch_op.drop_index(batch_op.f('ix_outbox_message_user_id'))
-        batch_op.drop_index(batch_op.f('ix_outbox_message_state'))
         batch_op.drop_index(batch_op.f('ix_outbox_message_phone'))
-        batch_op.drop_index(batch_op.f('ix_outbox_message_next_attempt_at'))
-        batch_op.drop_index(batch_op.f('ix_outbox_message_kind'))
-        batch_op.drop_index(batch_op.f('ix_outbox_message_channel'))
         batch_op.drop_index('ix_outbox_due')
 
     op.drop_table('outbox_message')
+    with op.batch_alter_table('jobseeker_profile', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_jobseeker_profile_village_code'))
+        batch_op.drop_index(batch_op.f('ix_jobseeker_profile_town_code'))
+
+    op.drop_table('jobseeker_profile')
     with op.batch_alter_table('interest', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_interest_vacancy_id'))
         batch_op.drop_index(batch_op.f('ix_interest_user_id'))
@@ -1020,6 +1113,7 @@ def downgrade() -> None:
 
     op.drop_table('village')
     op.drop_table('town_adjacency')
+    op.drop_table('match_weight_set')
     op.drop_table('town')
     op.drop_table('policy')
     with op.batch_alter_table('occupation', schema=None) as batch_op:
@@ -1029,6 +1123,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_occupation_code'))
 
     op.drop_table('occupation')
+    with op.batch_alter_table('match_weight_comparison', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_match_weight_comparison_created_at'))
+
+    op.drop_table('match_weight_comparison')
+    op.drop_table('match_artifact')
     with op.batch_alter_table('kv_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_kv_entry_expires_at'))
 
